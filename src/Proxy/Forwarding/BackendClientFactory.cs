@@ -1,0 +1,27 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace Cutover.Proxy.Forwarding;
+
+/// <summary>Builds the one connection-pooling client that every application forwards through.</summary>
+/// <remarks>
+/// Settings follow YARP's direct-forwarding guidance: no proxy, redirects, decompression or cookies (the
+/// backend's answer goes back untouched), and no distributed-tracing headers injected into the request.
+/// </remarks>
+internal static class BackendClientFactory
+{
+    public static HttpMessageInvoker Create(IOptions<ProxyOptions> options) =>
+        new(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator(),
+            ConnectTimeout = options.Value.ConnectTimeout,
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+            // Slots come and go; never keep a pooled connection to a stopped container for long.
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        });
+}

@@ -1,0 +1,33 @@
+using Cutover.Proxy;
+using Cutover.Proxy.Forwarding;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Cutover's data plane.</summary>
+public static class ProxyServiceCollectionExtensions
+{
+    public static IServiceCollection AddCutoverProxy(this IServiceCollection services, Action<ProxyOptions>? configure = null)
+    {
+        services.AddOptions<ProxyOptions>()
+            .BindConfiguration(ProxyOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHttpForwarder();
+        services.TryAddSingleton<Microsoft.AspNetCore.Http.IHttpContextFactory, Microsoft.AspNetCore.Http.DefaultHttpContextFactory>();
+        services.TryAddSingleton<AppRequestForwarder>();
+        services.TryAddSingleton(sp => new TrafficRouter(
+            sp.GetRequiredService<AppRequestForwarder>(),
+            sp,
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ProxyOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<TrafficRouter>>()));
+        return services;
+    }
+}

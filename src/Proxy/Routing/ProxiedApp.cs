@@ -1,0 +1,62 @@
+using Cutover.Proxy.Listeners;
+using Cutover.Proxy.Traffic;
+
+namespace Cutover.Proxy.Routing;
+
+/// <summary>One application in the proxy: its config, its two slot targets, its listener and the live route.</summary>
+internal sealed class ProxiedApp
+{
+    private readonly ChangeSignal _routerChanged;
+    private RouteSnapshot _route = RouteSnapshot.None;
+
+    public ProxiedApp(AppProxyConfig config, ChangeSignal routerChanged)
+    {
+        _routerChanged = routerChanged;
+        Config = config;
+        Blue = new SlotTarget(Slot.Blue, config.BluePort, routerChanged);
+        Green = new SlotTarget(Slot.Green, config.GreenPort, routerChanged);
+    }
+
+    public AppProxyConfig Config { get; private set; }
+
+    public SlotTarget Blue { get; private set; }
+
+    public SlotTarget Green { get; private set; }
+
+    public AppListener? Listener { get; set; }
+
+    public string? ListenerError { get; set; }
+
+    public RouteSnapshot Route => Volatile.Read(ref _route);
+
+    public SlotTarget TargetOf(Slot slot) => slot == Slot.Blue ? Blue : Green;
+
+    /// <summary>Points new requests at <paramref name="slot"/>, or at nothing (503) when it is null.</summary>
+    /// <remarks>
+    /// A full-fence exchange: together with the re-check after <see cref="SlotTarget.Enter"/> in the
+    /// forwarder, a request either sees the new route or is counted on the old target before a drain reads it.
+    /// </remarks>
+    public void Switch(Slot? slot)
+    {
+        Interlocked.Exchange(ref _route, slot is { } s ? new RouteSnapshot(TargetOf(s)) : RouteSnapshot.None);
+        _routerChanged.Notify();
+    }
+
+    /// <summary>Takes a new config; a slot whose port changed gets a fresh target (in-flight exchanges finish on the old one).</summary>
+    public void Reconfigure(AppProxyConfig config)
+    {
+        var active = Route.Active?.Slot;
+        if (config.BluePort != Blue.Port)
+        {
+            Blue = new SlotTarget(Slot.Blue, config.BluePort, _routerChanged);
+        }
+
+        if (config.GreenPort != Green.Port)
+        {
+            Green = new SlotTarget(Slot.Green, config.GreenPort, _routerChanged);
+        }
+
+        Config = config;
+        Switch(active);
+    }
+}

@@ -1,0 +1,224 @@
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using Cutover.Proxy.Draining;
+using Cutover.Proxy.Forwarding;
+using Cutover.Proxy.Listeners;
+using Cutover.Proxy.Routing;
+using Cutover.Proxy.Traffic;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Cutover.Proxy;
+
+/// <summary>
+/// The data plane's single entry point: which applications are served where, which slot each one routes to,
+/// draining a slot, and the live traffic counts.
+/// </summary>
+/// <remarks>
+/// Reads (every request) are lock-free over an immutable app table swapped atomically; writes (config,
+/// listeners) are serialised by one gate so that two reloads never race on the same port.
+/// </remarks>
+public sealed partial class TrafficRouter : IAsyncDisposable
+{
+    private readonly AppRequestForwarder _forwarder;
+    private readonly SlotDrainer _drainer;
+    private readonly IServiceProvider _services;
+    private readonly ProxyOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<TrafficRouter> _logger;
+    private readonly SemaphoreSlim _configGate = new(1, 1);
+    private readonly ChangeSignal _changed = new();
+    private ImmutableDictionary<string, ProxiedApp> _apps = ImmutableDictionary<string, ProxiedApp>.Empty;
+
+    internal TrafficRouter(
+        AppRequestForwarder forwarder,
+        IServiceProvider services,
+        IOptions<ProxyOptions> options,
+        TimeProvider time,
+        ILogger<TrafficRouter> logger)
+    {
+        _forwarder = forwarder;
+        _services = services;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        _drainer = new SlotDrainer(time);
+    }
+
+    /// <summary>Adds an application or applies a changed config to it, (re)binding its listener when the address changed.</summary>
+    /// <returns>The application's snapshot; a listener that could not bind is reported in <see cref="AppTrafficSnapshot.ListenerError"/>.</returns>
+    public async Task<AppTrafficSnapshot> UpsertAsync(AppProxyConfig config, CancellationToken cancellationToken = default)
+    {
+        await _configGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_apps.TryGetValue(config.App, out var app))
+            {
+                app = new ProxiedApp(config, _changed);
+                await BindAsync(app, cancellationToken);
+                ImmutableInterlocked.Update(ref _apps, static (apps, a) => apps.SetItem(a.Config.App, a), app);
+            }
+            else
+            {
+                var moved = !config.Listen.Equals(app.Config.Listen);
+                app.Reconfigure(config);
+                if (moved || app.Listener is null)
+                {
+                    await UnbindAsync(app, cancellationToken);
+                    await BindAsync(app, cancellationToken);
+                }
+            }
+
+            _changed.Notify();
+            return Snapshot(app);
+        }
+        finally
+        {
+            _configGate.Release();
+        }
+    }
+
+    /// <summary>Stops an application's listener (open connections get the shutdown timeout) and forgets it.</summary>
+    public async Task RemoveAsync(string appName, CancellationToken cancellationToken = default)
+    {
+        await _configGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_apps.TryGetValue(appName, out var app))
+            {
+                ImmutableInterlocked.TryRemove(ref _apps, appName, out _);
+                await UnbindAsync(app, cancellationToken);
+                Log.AppRemoved(_logger, appName);
+                _changed.Notify();
+            }
+        }
+        finally
+        {
+            _configGate.Release();
+        }
+    }
+
+    /// <summary>Sends the application's new requests to <paramref name="slot"/> from now on; null answers 503.</summary>
+    public void Switch(string appName, Slot? slot)
+    {
+        var app = Get(appName);
+        app.Switch(slot);
+        Log.Switched(_logger, appName, slot);
+    }
+
+    /// <summary>Waits for a slot to empty; what outlives its deadline is aborted and counted.</summary>
+    /// <exception cref="InvalidOperationException">The slot still receives new requests (switch away first).</exception>
+    public Task<DrainResult> DrainAsync(
+        string appName,
+        Slot slot,
+        DrainTimeouts timeouts,
+        IProgress<DrainProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        var app = Get(appName);
+        if (app.Route.Active?.Slot == slot)
+        {
+            throw new InvalidOperationException($"Cannot drain the {slot} slot of '{appName}': it is the active slot.");
+        }
+
+        return _drainer.DrainAsync(appName, app.TargetOf(slot), timeouts, progress, cancellationToken);
+    }
+
+    public bool Contains(string appName) => _apps.ContainsKey(appName);
+
+    public AppTrafficSnapshot GetSnapshot(string appName) => Snapshot(Get(appName));
+
+    public IReadOnlyList<AppTrafficSnapshot> GetSnapshot() =>
+        _apps.Values.OrderBy(a => a.Config.App, StringComparer.Ordinal).Select(Snapshot).ToArray();
+
+    /// <summary>The current state of every application, then each application again whenever it changes.</summary>
+    /// <param name="coalesce">Changes closer together than this are reported once (traffic changes on every request).</param>
+    public async IAsyncEnumerable<AppTrafficSnapshot> WatchAsync(
+        TimeSpan coalesce,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var seen = new Dictionary<string, AppTrafficSnapshot>(StringComparer.Ordinal);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var next = _changed.NextAsync();
+            foreach (var snapshot in GetSnapshot())
+            {
+                if (!seen.TryGetValue(snapshot.App, out var before) || before != snapshot)
+                {
+                    seen[snapshot.App] = snapshot;
+                    yield return snapshot;
+                }
+            }
+
+            await next.WaitAsync(cancellationToken);
+            if (coalesce > TimeSpan.Zero)
+            {
+                await Task.Delay(coalesce, _time, cancellationToken);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var app in _apps.Values)
+        {
+            if (app.Listener is { } listener)
+            {
+                await listener.DisposeAsync();
+            }
+        }
+
+        _apps = ImmutableDictionary<string, ProxiedApp>.Empty;
+    }
+
+    private ProxiedApp Get(string appName) =>
+        _apps.TryGetValue(appName, out var app) ? app : throw new KeyNotFoundException($"The proxy does not serve an application named '{appName}'.");
+
+    private async Task BindAsync(ProxiedApp app, CancellationToken cancellationToken)
+    {
+        try
+        {
+            app.Listener = await AppListener.StartAsync(app.Config.Listen, ctx => _forwarder.ForwardAsync(app, ctx), _services, cancellationToken);
+            app.ListenerError = null;
+            Log.Listening(_logger, app.Config.App, app.Listener.BoundTo.ToString());
+        }
+        catch (ListenerBindException ex)
+        {
+            app.Listener = null;
+            app.ListenerError = ex.Message;
+            Log.BindFailed(_logger, app.Config.App, ex.Message);
+        }
+    }
+
+    private async Task UnbindAsync(ProxiedApp app, CancellationToken cancellationToken)
+    {
+        if (app.Listener is not { } listener)
+        {
+            return;
+        }
+
+        app.Listener = null;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.ListenerShutdownTimeout);
+        await listener.StopAsync(timeout.Token);
+        await listener.DisposeAsync();
+    }
+
+    private static AppTrafficSnapshot Snapshot(ProxiedApp app) =>
+        new(app.Config.App, app.Listener?.BoundTo.ToString(), app.ListenerError, app.Route.Active?.Slot, app.Blue.Counts, app.Green.Counts);
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Proxy for {App} listening on {Address}")]
+        public static partial void Listening(ILogger logger, string app, string address);
+
+        [LoggerMessage(2, LogLevel.Error, "Proxy for {App} cannot listen: {Reason}")]
+        public static partial void BindFailed(ILogger logger, string app, string reason);
+
+        [LoggerMessage(3, LogLevel.Information, "Proxy for {App} now routes to {Slot}")]
+        public static partial void Switched(ILogger logger, string app, Slot? slot);
+
+        [LoggerMessage(4, LogLevel.Information, "Proxy for {App} removed")]
+        public static partial void AppRemoved(ILogger logger, string app);
+    }
+}
