@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Cutover.Proxy.Routing;
+
+namespace Cutover.Tests.E2E.Proxy;
+
+public sealed class FailureTests
+{
+    [Fact]
+    public async Task NoActiveSlot_Answers503AtOnce()
+    {
+        await using var proxy = await ProxyHarness.StartAsync(active: null);
+
+        var watch = Stopwatch.StartNew();
+        using var response = await proxy.Client.GetAsync("/");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("no healthy backend for 'shop'", await response.Content.ReadAsStringAsync());
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"503 took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task BackendRefusing_Answers502WithinASecond()
+    {
+        await using var proxy = await ProxyHarness.StartAsync();
+        var closed = new TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        var deadPort = ((IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        await proxy.Router.UpsertAsync(new AppProxyConfig(ProxyHarness.App, new IPEndPoint(IPAddress.Loopback, proxy.Address.Port), deadPort, proxy.Green.Port));
+
+        var watch = Stopwatch.StartNew();
+        using var response = await proxy.Client.GetAsync("/");
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Contains("blue slot of 'shop' did not answer", await response.Content.ReadAsStringAsync());
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"502 took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task BackendDyingMidRequest_Answers502WithinASecond()
+    {
+        await using var proxy = await ProxyHarness.StartAsync();
+
+        var watch = Stopwatch.StartNew();
+        using var response = await proxy.Client.GetAsync("/die");
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"502 took {watch.Elapsed}");
+        Assert.Equal("blue", await proxy.Client.GetStringAsync("/"));
+    }
+}
