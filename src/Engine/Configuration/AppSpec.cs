@@ -1,0 +1,107 @@
+using System.Net;
+using Cutover.Engine.Model;
+
+namespace Cutover.Engine.Configuration;
+
+/// <summary>When to pull an application's image before starting it.</summary>
+public enum PullPolicy
+{
+    /// <summary>Pull only when the engine does not have the image (the default).</summary>
+    Missing,
+
+    /// <summary>Pull on every deployment, so a moved tag is picked up.</summary>
+    Always,
+
+    /// <summary>Never pull: the image must already be loaded (s3dock's `docker load`).</summary>
+    Never,
+}
+
+/// <summary>One application of apps.yaml, validated and with every default filled in.</summary>
+public sealed record AppSpec(
+    string Name,
+    string Image,
+    PullPolicy Pull,
+    IPEndPoint Listen,
+    SlotPorts Slots,
+    ContainerSpec Container,
+    HealthSpec Health,
+    DrainSpec Drain);
+
+/// <summary>The two host ports (bound to 127.0.0.1 only) that the slots' containers are published on.</summary>
+public sealed record SlotPorts(int Blue, int Green)
+{
+    public int Of(Slot slot) => slot == Slot.Blue ? Blue : Green;
+}
+
+/// <summary>How the application's container runs.</summary>
+/// <param name="EnvFile">Absolute path of the env file (resolved against apps.yaml's folder), or null.</param>
+/// <param name="MemoryBytes">Memory limit in bytes, or null for none.</param>
+/// <param name="Cpus">CPU limit in cores, or null for none.</param>
+/// <param name="Command">Overrides the image's command when not empty.</param>
+public sealed record ContainerSpec(
+    int Port,
+    IReadOnlyDictionary<string, string> Env,
+    string? EnvFile,
+    IReadOnlyList<string> Volumes,
+    long? MemoryBytes,
+    double? Cpus,
+    IReadOnlyList<string> Command)
+{
+    public const int DefaultPort = 8080;
+
+    public static ContainerSpec Default { get; } =
+        new(DefaultPort, new Dictionary<string, string>(), null, [], null, null, []);
+
+    /// <summary>Value equality, including the collections (records compare those by reference).</summary>
+    public bool SameAs(ContainerSpec other) =>
+        Port == other.Port
+        && EnvFile == other.EnvFile
+        && MemoryBytes == other.MemoryBytes
+        && Cpus == other.Cpus
+        && Env.Count == other.Env.Count && Env.All(e => other.Env.TryGetValue(e.Key, out var v) && v == e.Value)
+        && Volumes.SequenceEqual(other.Volumes)
+        && Command.SequenceEqual(other.Command);
+}
+
+/// <summary>An inclusive range of HTTP status codes a health check accepts.</summary>
+public sealed record StatusRange(int Min, int Max)
+{
+    public bool Contains(int status) => status >= Min && status <= Max;
+
+    public override string ToString() => Min == Max ? $"{Min}" : $"{Min}-{Max}";
+}
+
+/// <summary>How a slot's health is checked: an HTTP GET on its slot port.</summary>
+/// <param name="StartGrace">Time after the container starts before the first check.</param>
+/// <param name="Deadline">A new slot not healthy by then (counted from its start) is rolled back.</param>
+public sealed record HealthSpec(
+    string Path,
+    StatusRange Expect,
+    TimeSpan Interval,
+    TimeSpan Timeout,
+    int HealthyAfter,
+    TimeSpan StartGrace,
+    TimeSpan Deadline)
+{
+    public static HealthSpec Default { get; } = new(
+        "/",
+        new StatusRange(200, 399),
+        TimeSpan.FromSeconds(2),
+        TimeSpan.FromSeconds(1),
+        3,
+        TimeSpan.Zero,
+        TimeSpan.FromSeconds(60));
+}
+
+/// <summary>How long the old slot's traffic may stay after a switch.</summary>
+public sealed record DrainSpec(TimeSpan Timeout, TimeSpan WebSocketTimeout)
+{
+    public static DrainSpec Default { get; } = new(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10));
+}
+
+/// <summary>A whole, valid apps.yaml.</summary>
+/// <param name="Path">The absolute path it was read from.</param>
+public sealed record AppsConfig(string Path, IReadOnlyDictionary<string, AppSpec> Apps)
+{
+    public static AppsConfig Empty(string path) => new(path, new Dictionary<string, AppSpec>());
+}

@@ -1,0 +1,83 @@
+using Cutover.Engine.Model;
+
+namespace Cutover.Engine.Runtime;
+
+/// <summary>The container engine as the deployment state machine needs it; Docker in production, a fake in unit tests.</summary>
+public interface IContainerRuntime
+{
+    /// <summary>True when the image is present locally.</summary>
+    Task<bool> ImageExistsAsync(string image, CancellationToken cancellationToken);
+
+    /// <summary>Pulls the image, reporting per-layer progress.</summary>
+    /// <exception cref="ContainerRuntimeException">The pull failed (unknown image, registry unreachable, ...).</exception>
+    Task PullImageAsync(string image, IProgress<PullProgress>? progress, CancellationToken cancellationToken);
+
+    /// <summary>Every container that carries Cutover's labels, running or not.</summary>
+    Task<IReadOnlyList<ManagedContainer>> ListManagedAsync(CancellationToken cancellationToken);
+
+    /// <summary>Creates the slot's container (replacing any container of the same name) without starting it.</summary>
+    Task<ManagedContainer> CreateAsync(SlotContainerSpec spec, CancellationToken cancellationToken);
+
+    Task StartAsync(string containerId, CancellationToken cancellationToken);
+
+    /// <summary>SIGTERM, then SIGKILL after <paramref name="timeout"/>. Stopping a stopped or missing container is not an error.</summary>
+    Task StopAsync(string containerId, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>Removes the container (forcing it if running). Removing a missing container is not an error.</summary>
+    Task RemoveAsync(string containerId, CancellationToken cancellationToken);
+
+    /// <summary>The last <paramref name="tail"/> lines of the container's stdout and stderr, oldest first.</summary>
+    Task<IReadOnlyList<string>> GetLogsAsync(string containerId, int tail, CancellationToken cancellationToken);
+
+    /// <summary>Whether the engine answers at all (for reconnecting after an outage).</summary>
+    Task<bool> PingAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Everything needed to create one slot's container.</summary>
+/// <param name="HostPort">The slot port, always published on 127.0.0.1 only.</param>
+/// <param name="Env">Environment, env_file entries already merged in (explicit env wins).</param>
+public sealed record SlotContainerSpec(
+    string App,
+    Slot Slot,
+    string Image,
+    string DeploymentId,
+    int HostPort,
+    int ContainerPort,
+    IReadOnlyDictionary<string, string> Env,
+    IReadOnlyList<string> Volumes,
+    long? MemoryBytes,
+    double? Cpus,
+    IReadOnlyList<string> Command)
+{
+    /// <summary>cutover-&lt;app&gt;-&lt;slot&gt;.</summary>
+    public string ContainerName => ContainerNaming.NameOf(App, Slot);
+}
+
+/// <summary>A container carrying Cutover's labels, as the runtime reports it.</summary>
+public sealed record ManagedContainer(
+    string Id,
+    string Name,
+    string App,
+    Slot Slot,
+    string Image,
+    string? DeploymentId,
+    bool Running,
+    string State,
+    DateTimeOffset? StartedAt);
+
+/// <summary>Progress of an image pull: one layer's bytes, or a status line.</summary>
+public sealed record PullProgress(string? LayerId, string Status, long? Current, long? Total);
+
+/// <summary>The container runtime refused or failed an operation; the message is meant for the operator.</summary>
+public sealed class ContainerRuntimeException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>The names and labels that make Cutover's containers findable.</summary>
+public static class ContainerNaming
+{
+    public const string AppLabel = "cutover.app";
+    public const string SlotLabel = "cutover.slot";
+    public const string DeploymentLabel = "cutover.deployment";
+    public const string ImageLabel = "cutover.image";
+
+    public static string NameOf(string app, Slot slot) => $"cutover-{app}-{slot.Name()}";
+}
