@@ -128,6 +128,9 @@ public sealed partial class TrafficRouter : IAsyncDisposable
 
     public AppTrafficSnapshot GetSnapshot(string appName) => Snapshot(Get(appName));
 
+    /// <summary>The config the application is served with now.</summary>
+    public AppProxyConfig GetConfig(string appName) => Get(appName).Config;
+
     public IReadOnlyList<AppTrafficSnapshot> GetSnapshot() =>
         _apps.Values.OrderBy(a => a.Config.App, StringComparer.Ordinal).Select(Snapshot).ToArray();
 

@@ -1,0 +1,153 @@
+using System.Collections.Concurrent;
+using Cutover.Engine.Configuration;
+using Cutover.Engine.Model;
+using Cutover.Engine.Persistence;
+using Cutover.Engine.Persistence.Entities;
+using Microsoft.Extensions.Logging;
+
+namespace Cutover.Engine.Deployments;
+
+/// <summary>Accepts deployment requests: one at a time per app (a second is refused), apps in parallel.</summary>
+/// <remarks>
+/// A second request for a busy app is refused rather than queued: a caller such as s3dock then knows at once
+/// that its image is not the one going out, instead of finding out minutes later, and can retry or wait.
+/// </remarks>
+public sealed partial class DeploymentCoordinator(
+    AppsConfigMonitor config,
+    DeploymentStore deployments,
+    AppStateStore state,
+    AuditLog audit,
+    DeploymentRunner runner,
+    ILogger<DeploymentCoordinator> logger) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _running = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<long, Task> _tasks = new();
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>The deployment under way for the app, if any.</summary>
+    public long? RunningFor(string app) => _running.TryGetValue(app, out var id) ? id : null;
+
+    /// <summary>Stores the deployment as queued and starts it in the background.</summary>
+    /// <exception cref="UnknownAppException"/>
+    /// <exception cref="DeploymentConflictException"/>
+    /// <exception cref="DeploymentRequestException"/>
+    public async Task<DeploymentView> RequestAsync(DeploymentRequest request, CancellationToken cancellationToken)
+    {
+        if (!config.Current.Apps.TryGetValue(request.App, out var spec))
+        {
+            throw new UnknownAppException(request.App);
+        }
+
+        var gate = _locks.GetOrAdd(request.App, _ => new SemaphoreSlim(1, 1));
+        if (!gate.Wait(0))
+        {
+            var running = RunningFor(request.App) ?? 0;
+            await audit.AppendAsync(request.RequestedBy, "deployment.requested", "refused", request.App, $"deployment {running} is under way", cancellationToken, address: request.Address);
+            throw new DeploymentConflictException(request.App, running);
+        }
+
+        try
+        {
+            var record = await PlanAsync(request, spec, cancellationToken);
+            var view = await deployments.CreateAsync(record, cancellationToken);
+            await audit.AppendAsync(request.RequestedBy, $"deployment.{request.Kind.ToString().ToLowerInvariant()}", "ok", request.App,
+                $"{view.Image} to {view.Slot.Name()}" + (request.Reason is null ? string.Empty : $": {request.Reason}"), cancellationToken, view.Id, request.Address);
+            _running[request.App] = view.Id;
+            _tasks[view.Id] = RunAsync(view, spec, gate);
+            Log.Accepted(logger, request.App, view.Id, view.Image, view.Slot, request.RequestedBy);
+            return view;
+        }
+        catch (Exception ex)
+        {
+            gate.Release();
+            if (ex is DeploymentRequestException)
+            {
+                await audit.AppendAsync(request.RequestedBy, "deployment.requested", "refused", request.App, ex.Message, cancellationToken, address: request.Address);
+            }
+
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        try
+        {
+            await Task.WhenAll(_tasks.Values);
+        }
+        catch (OperationCanceledException)
+        {
+            // Interrupted deployments are recovered at the next start.
+        }
+
+        _stopping.Dispose();
+    }
+
+    private async Task<DeploymentRecord> PlanAsync(DeploymentRequest request, AppSpec spec, CancellationToken cancellationToken)
+    {
+        var current = await state.GetAsync(request.App, cancellationToken);
+        var active = current?.ActiveSlot;
+        var target = active?.Other() ?? Slot.Blue;
+        var image = request.Kind switch
+        {
+            DeploymentKind.Deploy => request.Image ?? spec.Image,
+            DeploymentKind.Redeploy => current?.ActiveImage ?? spec.Image,
+            DeploymentKind.Rollback => (await state.GetContainerAsync(request.App, target, cancellationToken))?.Image
+                ?? throw new DeploymentRequestException($"Application '{request.App}' has no previous container to roll back to."),
+            _ => throw new ArgumentOutOfRangeException(nameof(request)),
+        };
+
+        if (!ImageReference.IsValid(image, out var error))
+        {
+            throw new DeploymentRequestException($"'{image}' is not a valid image reference: {error}");
+        }
+
+        return new DeploymentRecord
+        {
+            App = request.App,
+            Image = image,
+            Kind = request.Kind,
+            Slot = target,
+            PreviousSlot = active,
+            PreviousImage = current?.ActiveImage,
+            RequestedBy = request.RequestedBy,
+            Reason = request.Reason,
+            Metadata = request.Metadata,
+        };
+    }
+
+    private async Task RunAsync(DeploymentView view, AppSpec spec, SemaphoreSlim gate)
+    {
+        // Off the caller's thread and token: the request returns 202 while the deployment goes on.
+        await Task.Yield();
+        try
+        {
+            await runner.RunAsync(view, spec, _stopping.Token);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            // The runner records its own failures; this is a failure to record one (e.g. the database is gone).
+            Log.Crashed(logger, view.App, view.Id, ex);
+        }
+        finally
+        {
+            _running.TryRemove(view.App, out _);
+            _tasks.TryRemove(view.Id, out _);
+            gate.Release();
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Deployment {DeploymentId} of {App} accepted: {Image} to {Slot}, requested by {RequestedBy}")]
+        public static partial void Accepted(ILogger logger, string app, long deploymentId, string image, Slot slot, string requestedBy);
+
+        [LoggerMessage(2, LogLevel.Critical, "Deployment {DeploymentId} of {App} could not record its outcome")]
+        public static partial void Crashed(ILogger logger, string app, long deploymentId, Exception exception);
+    }
+}

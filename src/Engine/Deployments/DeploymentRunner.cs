@@ -1,0 +1,292 @@
+using Cutover.Engine.Configuration;
+using Cutover.Engine.Events;
+using Cutover.Engine.Health;
+using Cutover.Engine.Model;
+using Cutover.Engine.Persistence;
+using Cutover.Engine.Persistence.Entities;
+using Cutover.Engine.Runtime;
+using Cutover.Engine.Traffic;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Cutover.Engine.Deployments;
+
+/// <summary>Runs one deployment through the state machine: pull, start, health-check, switch, drain, stop the old slot.</summary>
+/// <remarks>
+/// Each step is stored before it takes effect, so that after a crash recovery knows whether traffic may
+/// already have reached the new slot (<see cref="DeploymentStatusExtensions.HasSwitched"/>). Before the switch any
+/// failure leaves the old slot serving; after it, the new slot serves and only the clean-up can fail.
+/// </remarks>
+public sealed partial class DeploymentRunner(
+    IContainerRuntime runtime,
+    ITrafficSwitch traffic,
+    HealthGate healthGate,
+    DeploymentStore deployments,
+    AppStateStore state,
+    AuditLog audit,
+    EngineEventStream events,
+    TimeProvider time,
+    IOptions<EngineOptions> options,
+    ILogger<DeploymentRunner> logger)
+{
+    public async Task RunAsync(DeploymentView deployment, AppSpec spec, CancellationToken cancellationToken)
+    {
+        var id = deployment.Id;
+        var switched = false;
+        StartedSlot? started = null;
+        try
+        {
+            var reused = await FindReusableContainerAsync(deployment, cancellationToken);
+            if (reused is null)
+            {
+                await PullAsync(deployment, spec, cancellationToken);
+            }
+            else
+            {
+                await deployments.TransitionAsync(id, DeploymentStatus.Pulling, $"reusing the kept container {reused.ContainerId[..12]}: nothing to pull", cancellationToken);
+            }
+
+            started = await StartAsync(deployment, spec, reused, cancellationToken);
+            var containerId = started.ContainerId;
+
+            await deployments.TransitionAsync(id, DeploymentStatus.HealthChecking, $"GET 127.0.0.1:{started.Port}{spec.Health.Path}, {spec.Health.HealthyAfter} in a row within {spec.Health.Deadline.TotalSeconds:0.#}s", cancellationToken);
+            var verdict = await healthGate.WaitUntilHealthyAsync(
+                spec.Name, deployment.Slot, started.Port, spec.Health, id, ct => WhyNotRunningAsync(containerId, ct), cancellationToken);
+            if (!verdict.Healthy)
+            {
+                await RollBackAsync(deployment, containerId, verdict.Reason!, cancellationToken);
+                return;
+            }
+
+            await SwitchAsync(deployment, spec, started, verdict, cancellationToken);
+            switched = true;
+
+            var drained = await DrainPreviousAsync(deployment, spec, cancellationToken);
+            await deployments.TransitionAsync(id, DeploymentStatus.Completed, drained, cancellationToken);
+            await audit.AppendAsync("engine", "deployment.completed", "ok", spec.Name, $"{deployment.Image} serves from {deployment.Slot.Name()}; {drained}", cancellationToken, id);
+            Log.Completed(logger, spec.Name, id, deployment.Image, deployment.Slot);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host is stopping: the stored step tells the next start whether to finish or roll back.
+            Log.Interrupted(logger, spec.Name, id);
+            throw;
+        }
+        catch (Exception ex)
+        {
+            await FailAsync(deployment, switched, started?.ContainerId, ex, cancellationToken);
+        }
+    }
+
+    private async Task<ContainerRecord?> FindReusableContainerAsync(DeploymentView deployment, CancellationToken cancellationToken)
+    {
+        if (deployment.Kind != DeploymentKind.Rollback)
+        {
+            return null;
+        }
+
+        var kept = await state.GetContainerAsync(deployment.App, deployment.Slot, cancellationToken);
+        if (kept is null || kept.Image != deployment.Image)
+        {
+            return null;
+        }
+
+        var present = await runtime.ListManagedAsync(cancellationToken);
+        return present.Any(c => c.Id == kept.ContainerId) ? kept : null;
+    }
+
+    private async Task PullAsync(DeploymentView deployment, AppSpec spec, CancellationToken cancellationToken)
+    {
+        var image = deployment.Image;
+        var present = await runtime.ImageExistsAsync(image, cancellationToken);
+        var pull = spec.Pull == PullPolicy.Always || (spec.Pull == PullPolicy.Missing && !present);
+        if (!pull)
+        {
+            if (!present)
+            {
+                throw new ContainerRuntimeException($"Image {image} is not present and the pull policy is 'never': load it first (docker load) or change 'pull'.");
+            }
+
+            await deployments.TransitionAsync(deployment.Id, DeploymentStatus.Pulling, $"{image} is present; pull policy '{spec.Pull.ToString().ToLowerInvariant()}': not pulling", cancellationToken);
+            return;
+        }
+
+        await deployments.TransitionAsync(deployment.Id, DeploymentStatus.Pulling, $"pulling {image} (policy '{spec.Pull.ToString().ToLowerInvariant()}')", cancellationToken);
+        var progress = new InlineProgress<PullProgress>(p =>
+            events.Publish(new PullProgressed(time.GetUtcNow(), deployment.App, deployment.Id, image, p.LayerId is null ? p.Status : $"{p.LayerId}: {p.Status}", p.Current, p.Total)));
+        await runtime.PullImageAsync(image, progress, cancellationToken);
+    }
+
+    private async Task<StartedSlot> StartAsync(DeploymentView deployment, AppSpec spec, ContainerRecord? reused, CancellationToken cancellationToken)
+    {
+        var port = spec.Slots.Of(deployment.Slot);
+        var name = ContainerNaming.NameOf(spec.Name, deployment.Slot);
+        if (reused is not null)
+        {
+            await deployments.TransitionAsync(deployment.Id, DeploymentStatus.Starting, $"starting the kept container {name} on 127.0.0.1:{reused.HostPort}", cancellationToken);
+            await runtime.StartAsync(reused.ContainerId, cancellationToken);
+            await state.SetContainerRunningAsync(spec.Name, deployment.Slot, true, cancellationToken);
+            return new StartedSlot(reused.ContainerId, reused.HostPort);
+        }
+
+        await deployments.TransitionAsync(deployment.Id, DeploymentStatus.Starting, $"creating {name} from {deployment.Image} on 127.0.0.1:{port}", cancellationToken);
+        var env = await EnvFile.MergeAsync(spec.Container.EnvFile, spec.Container.Env, cancellationToken);
+        var container = await runtime.CreateAsync(
+            new SlotContainerSpec(
+                spec.Name,
+                deployment.Slot,
+                deployment.Image,
+                deployment.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                port,
+                spec.Container.Port,
+                env,
+                spec.Container.Volumes,
+                spec.Container.MemoryBytes,
+                spec.Container.Cpus,
+                spec.Container.Command),
+            cancellationToken);
+        await state.SaveContainerAsync(
+            new ContainerRecord
+            {
+                App = spec.Name,
+                Slot = deployment.Slot,
+                ContainerId = container.Id,
+                Image = deployment.Image,
+                HostPort = port,
+                DeploymentId = deployment.Id,
+                Running = false,
+            },
+            cancellationToken);
+        await runtime.StartAsync(container.Id, cancellationToken);
+        await state.SetContainerRunningAsync(spec.Name, deployment.Slot, true, cancellationToken);
+        return new StartedSlot(container.Id, port);
+    }
+
+    private async Task SwitchAsync(DeploymentView deployment, AppSpec spec, StartedSlot started, HealthVerdict verdict, CancellationToken cancellationToken)
+    {
+        await deployments.TransitionAsync(deployment.Id, DeploymentStatus.Switching, $"healthy after {verdict.Checks} checks in {verdict.Elapsed.TotalSeconds:0.0}s; routing new requests to {deployment.Slot.Name()}", cancellationToken);
+        var ports = await EffectivePortsAsync(spec, deployment.Slot, started.Port, cancellationToken);
+        var listenerError = await traffic.ServeAsync(spec.Name, spec.Listen, ports, cancellationToken);
+        if (listenerError is not null)
+        {
+            Log.ListenerDown(logger, spec.Name, listenerError);
+        }
+
+        traffic.Route(spec.Name, deployment.Slot);
+        await state.SetActiveAsync(spec.Name, deployment.Slot, deployment.Image, deployment.Id, cancellationToken);
+    }
+
+    /// <summary>Each slot's port as its container was published (a changed slot port applies from that slot's next deployment).</summary>
+    private async Task<SlotPorts> EffectivePortsAsync(AppSpec spec, Slot newSlot, int newPort, CancellationToken cancellationToken)
+    {
+        var other = await state.GetContainerAsync(spec.Name, newSlot.Other(), cancellationToken);
+        var otherPort = other?.HostPort ?? spec.Slots.Of(newSlot.Other());
+        return newSlot == Slot.Blue ? new SlotPorts(newPort, otherPort) : new SlotPorts(otherPort, newPort);
+    }
+
+    private async Task<string> DrainPreviousAsync(DeploymentView deployment, AppSpec spec, CancellationToken cancellationToken)
+    {
+        if (deployment.PreviousSlot is not { } previous)
+        {
+            return "first deployment: nothing to drain";
+        }
+
+        await deployments.TransitionAsync(deployment.Id, DeploymentStatus.Draining, $"draining {previous.Name()}: requests up to {spec.Drain.Timeout.TotalSeconds:0.#}s, WebSockets up to {spec.Drain.WebSocketTimeout.TotalSeconds:0.#}s", cancellationToken);
+        var progress = new InlineProgress<DrainStatus>(s =>
+            events.Publish(new DrainProgressed(time.GetUtcNow(), deployment.App, deployment.Id, previous, s)));
+        var outcome = await traffic.DrainAsync(spec.Name, previous, spec.Drain, progress, cancellationToken);
+
+        var old = await state.GetContainerAsync(spec.Name, previous, cancellationToken);
+        if (old is not null)
+        {
+            // Stopped, not removed: a rollback is then a start and a health check, with no pull.
+            await runtime.StopAsync(old.ContainerId, options.Value.StopTimeout, cancellationToken);
+            await state.SetContainerRunningAsync(spec.Name, previous, false, cancellationToken);
+        }
+
+        return $"{outcome}; {previous.Name()} stopped and kept for rollback";
+    }
+
+    private async Task RollBackAsync(DeploymentView deployment, string containerId, string reason, CancellationToken cancellationToken)
+    {
+        Log.RolledBack(logger, deployment.App, deployment.Id, reason);
+        await StopQuietlyAsync(deployment, containerId, cancellationToken);
+        var serving = deployment.PreviousSlot is { } previous ? $"{previous.Name()} keeps serving" : "nothing was serving";
+        await deployments.TransitionAsync(deployment.Id, DeploymentStatus.RolledBack, $"{reason}; new container stopped, {serving}", cancellationToken, reason);
+        await audit.AppendAsync("engine", "deployment.rolled_back", "failed", deployment.App, reason, cancellationToken, deployment.Id);
+    }
+
+    private async Task FailAsync(DeploymentView deployment, bool switched, string? containerId, Exception ex, CancellationToken cancellationToken)
+    {
+        Log.Failed(logger, deployment.App, deployment.Id, ex.Message, ex);
+        var message = ex is ContainerRuntimeException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
+        if (!switched && containerId is not null)
+        {
+            await StopQuietlyAsync(deployment, containerId, cancellationToken);
+        }
+
+        var detail = switched ? $"{message} (traffic already on {deployment.Slot.Name()})" : message;
+        await deployments.TransitionAsync(deployment.Id, DeploymentStatus.Failed, detail, cancellationToken, detail);
+        await audit.AppendAsync("engine", "deployment.failed", "failed", deployment.App, detail, cancellationToken, deployment.Id);
+    }
+
+    private async Task StopQuietlyAsync(DeploymentView deployment, string containerId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await runtime.StopAsync(containerId, options.Value.StopTimeout, cancellationToken);
+            await state.SetContainerRunningAsync(deployment.App, deployment.Slot, false, cancellationToken);
+        }
+        catch (ContainerRuntimeException ex)
+        {
+            Log.CleanupFailed(logger, deployment.App, deployment.Id, ex.Message);
+        }
+    }
+
+    private async Task<string?> WhyNotRunningAsync(string containerId, CancellationToken cancellationToken)
+    {
+        var containers = await runtime.ListManagedAsync(cancellationToken);
+        var container = containers.FirstOrDefault(c => c.Id == containerId);
+        if (container is null)
+        {
+            return "the container disappeared";
+        }
+
+        if (container.Running)
+        {
+            return null;
+        }
+
+        var logs = await runtime.GetLogsAsync(containerId, 5, cancellationToken);
+        return $"the container is {container.State}" + (logs.Count > 0 ? $"; last output: {string.Join(" | ", logs)}" : string.Empty);
+    }
+
+    /// <summary>The container a deployment started, and the host port it is published on.</summary>
+    private sealed record StartedSlot(string ContainerId, int Port);
+
+    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Deployment {DeploymentId} of {App} completed: {Image} serves from {Slot}")]
+        public static partial void Completed(ILogger logger, string app, long deploymentId, string image, Slot slot);
+
+        [LoggerMessage(2, LogLevel.Warning, "Deployment {DeploymentId} of {App} rolled back: {Reason}")]
+        public static partial void RolledBack(ILogger logger, string app, long deploymentId, string reason);
+
+        [LoggerMessage(3, LogLevel.Error, "Deployment {DeploymentId} of {App} failed: {Reason}")]
+        public static partial void Failed(ILogger logger, string app, long deploymentId, string reason, Exception exception);
+
+        [LoggerMessage(4, LogLevel.Warning, "Deployment {DeploymentId} of {App} interrupted by shutdown; it is recovered at the next start")]
+        public static partial void Interrupted(ILogger logger, string app, long deploymentId);
+
+        [LoggerMessage(5, LogLevel.Warning, "Could not stop the new container of {App} (deployment {DeploymentId}): {Reason}")]
+        public static partial void CleanupFailed(ILogger logger, string app, long deploymentId, string reason);
+
+        [LoggerMessage(6, LogLevel.Error, "Proxy listener of {App} is down: {Reason}")]
+        public static partial void ListenerDown(ILogger logger, string app, string reason);
+    }
+}

@@ -1,0 +1,55 @@
+using Cutover.Engine;
+using Cutover.Engine.Configuration;
+using Cutover.Engine.Deployments;
+using Cutover.Engine.Events;
+using Cutover.Engine.Health;
+using Cutover.Engine.Hosting;
+using Cutover.Engine.Persistence;
+using Cutover.Engine.Runtime;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Cutover's engine. The host supplies the <see cref="Cutover.Engine.Traffic.ITrafficSwitch"/>.</summary>
+public static class EngineServiceCollectionExtensions
+{
+    public static IServiceCollection AddCutoverEngine(this IServiceCollection services)
+    {
+        services.AddOptions<EngineOptions>()
+            .BindConfiguration(EngineOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<DockerOptions>()
+            .Configure<IOptions<EngineOptions>>((docker, engine) => docker.Endpoint = engine.Value.Docker);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddDbContextFactory<CutoverDbContext>((sp, db) =>
+            db.UseSqlite($"Data Source={Path.GetFullPath(sp.GetRequiredService<IOptions<EngineOptions>>().Value.Database)}"));
+
+        services.AddSingleton<EngineEventStream>();
+        services.AddSingleton<AppsConfigMonitor>();
+        services.AddSingleton<DatabaseInitializer>();
+        services.AddSingleton<DeploymentStore>();
+        services.AddSingleton<AppStateStore>();
+        services.AddSingleton<HealthStore>();
+        services.AddSingleton<AuditLog>();
+
+        services.AddSingleton<HealthBoard>();
+        services.AddSingleton<HealthRecorder>();
+        services.AddSingleton<HealthGate>();
+        services.TryAddSingleton<IHealthProbe, HttpHealthProbe>();
+        services.TryAddSingleton<IContainerRuntime, DockerContainerRuntime>();
+
+        services.AddSingleton<DeploymentRunner>();
+        services.AddSingleton<DeploymentCoordinator>();
+        services.AddSingleton<Recovery>();
+        services.AddSingleton<ConfigApplier>();
+        services.AddSingleton<Cutover.Engine.Status.AppStatusReader>();
+        services.AddSingleton<EngineService>();
+        services.AddHostedService(sp => sp.GetRequiredService<EngineService>());
+        services.AddHostedService<ActiveHealthMonitor>();
+        return services;
+    }
+}

@@ -1,0 +1,27 @@
+using Cutover.Engine.Deployments;
+using Cutover.Engine.Health;
+using Cutover.Engine.Model;
+using Cutover.Engine.Traffic;
+
+namespace Cutover.Engine.Events;
+
+/// <summary>Something the console, the API's live streams and the CLI's watch want to know at once.</summary>
+public abstract record EngineEvent(DateTimeOffset At);
+
+/// <summary>A deployment moved to a new status (the snapshot is the whole deployment as stored).</summary>
+public sealed record DeploymentChanged(DateTimeOffset At, DeploymentView Deployment) : EngineEvent(At);
+
+/// <summary>Progress of an image pull.</summary>
+public sealed record PullProgressed(DateTimeOffset At, string App, long DeploymentId, string Image, string Status, long? Current, long? Total) : EngineEvent(At);
+
+/// <summary>Progress of a drain of an app's old slot.</summary>
+public sealed record DrainProgressed(DateTimeOffset At, string App, long DeploymentId, Slot Slot, DrainStatus Status) : EngineEvent(At);
+
+/// <summary>A health check ran.</summary>
+public sealed record HealthChecked(DateTimeOffset At, string App, Slot Slot, HealthResult Result, long? DeploymentId) : EngineEvent(At);
+
+/// <summary>A new apps.yaml took effect, or was refused.</summary>
+public sealed record ConfigApplied(DateTimeOffset At, string Path, IReadOnlyList<string> Apps, IReadOnlyList<string> Problems) : EngineEvent(At)
+{
+    public bool Accepted => Problems.Count == 0;
+}

@@ -1,0 +1,101 @@
+using Cutover.Engine.Configuration;
+using Cutover.Engine.Persistence;
+using Cutover.Engine.Runtime;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Cutover.Engine.Hosting;
+
+/// <summary>The engine's life: database and routes before anything else, then Docker reconciliation, then config reloads.</summary>
+public sealed partial class EngineService(
+    DatabaseInitializer database,
+    AppsConfigMonitor config,
+    Recovery recovery,
+    ConfigApplier applier,
+    IContainerRuntime runtime,
+    IOptions<EngineOptions> options,
+    TimeProvider time,
+    ILogger<EngineService> logger) : BackgroundService
+{
+    private static readonly TimeSpan DockerRetry = TimeSpan.FromSeconds(2);
+    private AppsConfig? _applied;
+
+    /// <summary>Completes once reconciliation with Docker has run; the API can report "starting" until then.</summary>
+    public Task Reconciled => _reconciled.Task;
+
+    private readonly TaskCompletionSource _reconciled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await database.InitializeAsync(cancellationToken);
+        _applied = config.LoadInitial();
+        // Traffic first: the proxy serves the stored active slots even while Docker is unreachable.
+        await recovery.RestoreRoutesAsync(cancellationToken);
+        config.StartWatching();
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await ReconcileWhenDockerAnswersAsync(stoppingToken);
+        _reconciled.TrySetResult();
+
+        await foreach (var next in config.ReadChangesAsync(stoppingToken))
+        {
+            try
+            {
+                await applier.ApplyAsync(_applied!, next, stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.ApplyFailed(logger, ex);
+            }
+
+            _applied = next;
+        }
+    }
+
+    private async Task ReconcileWhenDockerAnswersAsync(CancellationToken stoppingToken)
+    {
+        var warned = false;
+        while (true)
+        {
+            if (await runtime.PingAsync(stoppingToken))
+            {
+                try
+                {
+                    await recovery.ReconcileAsync(stoppingToken);
+                    Log.Reconciled(logger);
+                    return;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    Log.ReconcileFailed(logger, ex);
+                }
+            }
+            else if (!warned)
+            {
+                warned = true;
+                Log.DockerUnreachable(logger, options.Value.Docker);
+            }
+
+            await Task.Delay(DockerRetry, time, stoppingToken);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Reconciled state with Docker")]
+        public static partial void Reconciled(ILogger logger);
+
+        [LoggerMessage(2, LogLevel.Error, "Reconciling with Docker failed; retrying")]
+        public static partial void ReconcileFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(3, LogLevel.Warning, "Docker Engine is not reachable at {Endpoint}; the proxy keeps serving the stored slots, and the engine retries every 2 s")]
+        public static partial void DockerUnreachable(ILogger logger, string endpoint);
+
+        [LoggerMessage(4, LogLevel.Error, "Applying the new apps.yaml failed")]
+        public static partial void ApplyFailed(ILogger logger, Exception exception);
+    }
+}

@@ -1,0 +1,20 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Cutover.Engine.Persistence;
+
+/// <summary>Creates the database file's folder, applies migrations and turns on WAL, before anything is served.</summary>
+public sealed class DatabaseInitializer(IDbContextFactory<CutoverDbContext> dbFactory)
+{
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (db.Database.GetDbConnection().DataSource is { Length: > 0 } file && Path.GetDirectoryName(Path.GetFullPath(file)) is { } folder)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        await db.Database.MigrateAsync(cancellationToken);
+        // WAL lets the console read while a deployment writes; the setting is stored in the file itself.
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+    }
+}

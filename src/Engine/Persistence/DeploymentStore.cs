@@ -1,0 +1,86 @@
+using Cutover.Engine.Deployments;
+using Cutover.Engine.Events;
+using Cutover.Engine.Persistence.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cutover.Engine.Persistence;
+
+/// <summary>Deployments and their steps: every transition is stored before it takes effect, then published.</summary>
+public sealed class DeploymentStore(IDbContextFactory<CutoverDbContext> dbFactory, TimeProvider time, EngineEventStream events)
+{
+    /// <summary>Stores a new deployment as queued.</summary>
+    public async Task<DeploymentView> CreateAsync(DeploymentRecord record, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        record.Status = DeploymentStatus.Queued;
+        record.CreatedAt = now;
+        record.Steps.Add(new DeploymentStep { Status = DeploymentStatus.Queued, At = now, Message = record.Reason });
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        db.Deployments.Add(record);
+        await db.SaveChangesAsync(cancellationToken);
+        return Publish(record);
+    }
+
+    /// <summary>Moves a deployment to <paramref name="status"/>, recording the step (and the error, for a failure).</summary>
+    public async Task<DeploymentView> TransitionAsync(
+        long id,
+        DeploymentStatus status,
+        string? message,
+        CancellationToken cancellationToken,
+        string? error = null)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var record = await db.Deployments.Include(d => d.Steps).SingleAsync(d => d.Id == id, cancellationToken);
+        record.Status = status;
+        record.Steps.Add(new DeploymentStep { Status = status, At = now, Message = message });
+        if (status.IsTerminal())
+        {
+            record.FinishedAt = now;
+            record.Error = error;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return Publish(record);
+    }
+
+    public async Task<DeploymentView?> GetAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var record = await db.Deployments.AsNoTracking().Include(d => d.Steps).SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
+        return record is null ? null : DeploymentView.From(record);
+    }
+
+    /// <summary>The newest deployments first, optionally of one app.</summary>
+    public async Task<IReadOnlyList<DeploymentView>> ListAsync(string? app, int skip, int take, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = db.Deployments.AsNoTracking().Include(d => d.Steps).AsQueryable();
+        if (app is not null)
+        {
+            query = query.Where(d => d.App == app);
+        }
+
+        var records = await query.OrderByDescending(d => d.Id).Skip(skip).Take(take).ToListAsync(cancellationToken);
+        return records.Select(DeploymentView.From).ToArray();
+    }
+
+    /// <summary>Deployments that were under way when the host last stopped.</summary>
+    public async Task<IReadOnlyList<DeploymentView>> ListUnfinishedAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var terminal = new[] { DeploymentStatus.Completed, DeploymentStatus.RolledBack, DeploymentStatus.Failed };
+        var records = await db.Deployments.AsNoTracking().Include(d => d.Steps)
+            .Where(d => !terminal.Contains(d.Status))
+            .OrderBy(d => d.Id)
+            .ToListAsync(cancellationToken);
+        return records.Select(DeploymentView.From).ToArray();
+    }
+
+    private DeploymentView Publish(DeploymentRecord record)
+    {
+        var view = DeploymentView.From(record);
+        events.Publish(new DeploymentChanged(time.GetUtcNow(), view));
+        return view;
+    }
+}

@@ -1,0 +1,42 @@
+using Cutover.Engine.Health;
+using Cutover.Engine.Model;
+using Cutover.Engine.Persistence.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace Cutover.Engine.Persistence;
+
+/// <summary>Health-check history, pruned by age.</summary>
+public sealed class HealthStore(IDbContextFactory<CutoverDbContext> dbFactory)
+{
+    public async Task AddAsync(string app, Slot slot, HealthResult result, long? deploymentId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        db.HealthChecks.Add(new HealthCheckRecord
+        {
+            App = app,
+            Slot = slot,
+            At = result.At.UtcDateTime,
+            StatusCode = result.StatusCode,
+            LatencyMs = result.Latency.TotalMilliseconds,
+            Healthy = result.Healthy,
+            Error = result.Error,
+            DeploymentId = deploymentId,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>The newest checks of an app, newest first.</summary>
+    public async Task<IReadOnlyList<HealthCheckRecord>> ListAsync(string app, int take, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.HealthChecks.AsNoTracking().Where(h => h.App == app).OrderByDescending(h => h.Id).Take(take).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>Deletes checks older than <paramref name="cutoff"/>; returns how many.</summary>
+    public async Task<int> PruneAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var before = cutoff.UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.HealthChecks.Where(h => h.At < before).ExecuteDeleteAsync(cancellationToken);
+    }
+}

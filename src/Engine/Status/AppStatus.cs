@@ -1,0 +1,31 @@
+using Cutover.Engine.Health;
+using Cutover.Engine.Model;
+using Cutover.Engine.Traffic;
+
+namespace Cutover.Engine.Status;
+
+/// <summary>One application as operators see it: what serves, how healthy, how busy, what is under way.</summary>
+/// <param name="Health">healthy | unhealthy | unknown, of the active slot.</param>
+public sealed record AppStatus(
+    string Name,
+    Slot? ActiveSlot,
+    string? ActiveImage,
+    string ConfiguredImage,
+    string Health,
+    InFlight InFlight,
+    string Listen,
+    string? ListenerError,
+    long? RunningDeploymentId,
+    IReadOnlyList<SlotStatus> Slots);
+
+/// <summary>One slot of an application.</summary>
+public sealed record SlotStatus(
+    Slot Slot,
+    int Port,
+    bool Active,
+    string? ContainerId,
+    string? Image,
+    bool Running,
+    string Health,
+    HealthResult? LastCheck,
+    InFlight InFlight);

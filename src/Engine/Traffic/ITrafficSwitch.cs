@@ -1,0 +1,49 @@
+using System.Net;
+using Cutover.Engine.Configuration;
+using Cutover.Engine.Model;
+
+namespace Cutover.Engine.Traffic;
+
+/// <summary>The reverse proxy as the engine drives it; implemented over Cutover.Proxy by the host.</summary>
+public interface ITrafficSwitch
+{
+    /// <summary>Makes sure the application is served on <paramref name="listen"/> with these slot ports.</summary>
+    /// <returns>Null when listening, or why the listener could not bind (that app only).</returns>
+    Task<string?> ServeAsync(string app, IPEndPoint listen, SlotPorts ports, CancellationToken cancellationToken);
+
+    /// <summary>New requests go to <paramref name="slot"/> from now on; null answers 503.</summary>
+    void Route(string app, Slot? slot);
+
+    /// <summary>Waits for a slot that no longer receives traffic to empty, cutting what outlives the drain timeouts.</summary>
+    Task<DrainOutcome> DrainAsync(string app, Slot slot, DrainSpec drain, IProgress<DrainStatus>? progress, CancellationToken cancellationToken);
+
+    /// <summary>Stops the application's listener.</summary>
+    Task StopServingAsync(string app, CancellationToken cancellationToken);
+
+    /// <summary>In-flight requests and open sockets per slot, or null when the app is not served.</summary>
+    AppTraffic? GetTraffic(string app);
+}
+
+/// <summary>A drain under way: what is left and the time before each deadline.</summary>
+public sealed record DrainStatus(long RequestsLeft, long SocketsLeft, TimeSpan RequestTimeLeft, TimeSpan SocketTimeLeft, TimeSpan Elapsed);
+
+/// <summary>How a drain ended.</summary>
+public sealed record DrainOutcome(long RequestsAborted, long SocketsAborted, long Stragglers, TimeSpan Elapsed)
+{
+    public bool Clean => RequestsAborted == 0 && SocketsAborted == 0 && Stragglers == 0;
+
+    public override string ToString() => Clean
+        ? $"drained cleanly in {Elapsed.TotalSeconds:0.0}s"
+        : $"drained in {Elapsed.TotalSeconds:0.0}s, aborted {RequestsAborted} request(s) and {SocketsAborted} socket(s)"
+          + (Stragglers > 0 ? $", {Stragglers} still open" : string.Empty);
+}
+
+/// <summary>In-flight requests and open upgraded connections of one slot.</summary>
+public readonly record struct InFlight(long Requests, long Sockets);
+
+/// <summary>The proxy's view of one application.</summary>
+/// <param name="Ports">The slot ports the proxy forwards to.</param>
+public sealed record AppTraffic(string? Listening, string? ListenerError, Slot? ActiveSlot, SlotPorts Ports, InFlight Blue, InFlight Green)
+{
+    public InFlight Of(Slot slot) => slot == Slot.Blue ? Blue : Green;
+}

@@ -1,0 +1,70 @@
+using System.Net;
+using Cutover.Engine.Configuration;
+using Cutover.Engine.Traffic;
+using Cutover.Proxy;
+using Cutover.Proxy.Draining;
+using Cutover.Proxy.Routing;
+using EngineSlot = Cutover.Engine.Model.Slot;
+using ProxySlot = Cutover.Proxy.Routing.Slot;
+
+namespace Cutover.Web.Composition;
+
+/// <summary>The engine's traffic switch, carried out by Cutover's proxy: the one place the two meet.</summary>
+internal sealed class ProxyTrafficSwitch(TrafficRouter router) : ITrafficSwitch
+{
+    public async Task<string?> ServeAsync(string app, IPEndPoint listen, SlotPorts ports, CancellationToken cancellationToken)
+    {
+        var snapshot = await router.UpsertAsync(new AppProxyConfig(app, listen, ports.Blue, ports.Green), cancellationToken);
+        return snapshot.ListenerError;
+    }
+
+    public void Route(string app, EngineSlot? slot) => router.Switch(app, ToProxy(slot));
+
+    public async Task<DrainOutcome> DrainAsync(string app, EngineSlot slot, DrainSpec drain, IProgress<DrainStatus>? progress, CancellationToken cancellationToken)
+    {
+        var relay = progress is null
+            ? null
+            : new RelayProgress(p => progress.Report(new DrainStatus(p.RequestsLeft, p.SocketsLeft, p.RequestTimeLeft, p.SocketTimeLeft, p.Elapsed)));
+        var result = await router.DrainAsync(app, ToProxy(slot)!.Value, new DrainTimeouts(drain.Timeout, drain.WebSocketTimeout), relay, cancellationToken);
+        return new DrainOutcome(result.RequestsAborted, result.SocketsAborted, result.Stragglers, result.Elapsed);
+    }
+
+    public Task StopServingAsync(string app, CancellationToken cancellationToken) => router.RemoveAsync(app, cancellationToken);
+
+    public AppTraffic? GetTraffic(string app)
+    {
+        if (!router.Contains(app))
+        {
+            return null;
+        }
+
+        var snapshot = router.GetSnapshot(app);
+        var config = router.GetConfig(app);
+        return new AppTraffic(
+            snapshot.Listening,
+            snapshot.ListenerError,
+            ToEngine(snapshot.ActiveSlot),
+            new SlotPorts(config.BluePort, config.GreenPort),
+            new InFlight(snapshot.Blue.Requests, snapshot.Blue.Sockets),
+            new InFlight(snapshot.Green.Requests, snapshot.Green.Sockets));
+    }
+
+    private static ProxySlot? ToProxy(EngineSlot? slot) => slot switch
+    {
+        EngineSlot.Blue => ProxySlot.Blue,
+        EngineSlot.Green => ProxySlot.Green,
+        _ => null,
+    };
+
+    private static EngineSlot? ToEngine(ProxySlot? slot) => slot switch
+    {
+        ProxySlot.Blue => EngineSlot.Blue,
+        ProxySlot.Green => EngineSlot.Green,
+        _ => null,
+    };
+
+    private sealed class RelayProgress(Action<DrainProgress> report) : IProgress<DrainProgress>
+    {
+        public void Report(DrainProgress value) => report(value);
+    }
+}

@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using Cutover.Engine.Model;
+using Cutover.Engine.Runtime;
+
+namespace Cutover.Tests.Unit.Engine.Fakes;
+
+/// <summary>An in-memory container engine: containers are records, images a set.</summary>
+internal sealed class FakeContainerRuntime : IContainerRuntime
+{
+    private readonly ConcurrentDictionary<string, ManagedContainer> _containers = new();
+    private int _next;
+
+    public ConcurrentBag<string> Images { get; } = ["demo:v1", "demo:v2"];
+
+    public ConcurrentQueue<string> Calls { get; } = new();
+
+    public bool Reachable { get; set; } = true;
+
+    public IReadOnlyCollection<ManagedContainer> Containers => _containers.Values.ToArray();
+
+    public ManagedContainer? In(string app, Slot slot) => _containers.Values.SingleOrDefault(c => c.App == app && c.Slot == slot);
+
+    public Task<bool> ImageExistsAsync(string image, CancellationToken cancellationToken) => Task.FromResult(Images.Contains(image));
+
+    public Task PullImageAsync(string image, IProgress<PullProgress>? progress, CancellationToken cancellationToken)
+    {
+        Calls.Enqueue($"pull {image}");
+        if (!image.StartsWith("demo:", StringComparison.Ordinal))
+        {
+            throw new ContainerRuntimeException($"Pulling {image} failed: not found");
+        }
+
+        progress?.Report(new PullProgress("layer1", "Downloading", 10, 10));
+        Images.Add(image);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<ManagedContainer>> ListManagedAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ManagedContainer>>(_containers.Values.ToArray());
+
+    public Task<ManagedContainer> CreateAsync(SlotContainerSpec spec, CancellationToken cancellationToken)
+    {
+        foreach (var same in _containers.Values.Where(c => c.Name == spec.ContainerName))
+        {
+            _containers.TryRemove(same.Id, out _);
+        }
+
+        var id = $"c{Interlocked.Increment(ref _next):D3}{new string('0', 60)}";
+        var container = new ManagedContainer(id, spec.ContainerName, spec.App, spec.Slot, spec.Image, spec.DeploymentId, false, "created", null);
+        _containers[id] = container;
+        Calls.Enqueue($"create {spec.ContainerName} {spec.Image}");
+        return Task.FromResult(container);
+    }
+
+    /// <summary>Adds a container as if another process (or a crash) had left it behind.</summary>
+    public ManagedContainer Add(string app, Slot slot, string image, bool running)
+    {
+        var id = $"x{Interlocked.Increment(ref _next):D3}{new string('0', 60)}";
+        var container = new ManagedContainer(id, ContainerNaming.NameOf(app, slot), app, slot, image, null, running, running ? "running" : "exited", null);
+        _containers[id] = container;
+        return container;
+    }
+
+    public Task StartAsync(string containerId, CancellationToken cancellationToken) => Set(containerId, running: true, "start");
+
+    public Task StopAsync(string containerId, TimeSpan timeout, CancellationToken cancellationToken) => Set(containerId, running: false, "stop");
+
+    public Task RemoveAsync(string containerId, CancellationToken cancellationToken)
+    {
+        Calls.Enqueue($"remove {containerId[..4]}");
+        _containers.TryRemove(containerId, out _);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<string>> GetLogsAsync(string containerId, int tail, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>(["fake log line"]);
+
+    public Task<bool> PingAsync(CancellationToken cancellationToken) => Task.FromResult(Reachable);
+
+    private Task Set(string containerId, bool running, string verb)
+    {
+        Calls.Enqueue($"{verb} {containerId[..4]}");
+        if (_containers.TryGetValue(containerId, out var container))
+        {
+            _containers[containerId] = container with { Running = running, State = running ? "running" : "exited" };
+        }
+
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,51 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Cutover.Engine.Configuration;
+using Cutover.Engine.Model;
+using Cutover.Engine.Traffic;
+
+namespace Cutover.Tests.Unit.Engine.Fakes;
+
+/// <summary>Remembers what the engine told the proxy; drains finish at once unless told otherwise.</summary>
+internal sealed class FakeTrafficSwitch : ITrafficSwitch
+{
+    private readonly ConcurrentDictionary<string, (IPEndPoint Listen, SlotPorts Ports, Slot? Active)> _apps = new();
+
+    public ConcurrentQueue<string> Calls { get; } = new();
+
+    public DrainOutcome NextDrain { get; set; } = new(0, 0, 0, TimeSpan.FromSeconds(1));
+
+    public Slot? ActiveOf(string app) => _apps.TryGetValue(app, out var a) ? a.Active : null;
+
+    public bool Serves(string app) => _apps.ContainsKey(app);
+
+    public Task<string?> ServeAsync(string app, IPEndPoint listen, SlotPorts ports, CancellationToken cancellationToken)
+    {
+        _apps.AddOrUpdate(app, (listen, ports, null), (_, a) => (listen, ports, a.Active));
+        Calls.Enqueue($"serve {app} {listen}");
+        return Task.FromResult<string?>(null);
+    }
+
+    public void Route(string app, Slot? slot)
+    {
+        _apps.AddOrUpdate(app, _ => throw new InvalidOperationException($"{app} is not served"), (_, a) => (a.Listen, a.Ports, slot));
+        Calls.Enqueue($"route {app} {slot?.ToString() ?? "none"}");
+    }
+
+    public Task<DrainOutcome> DrainAsync(string app, Slot slot, DrainSpec drain, IProgress<DrainStatus>? progress, CancellationToken cancellationToken)
+    {
+        Calls.Enqueue($"drain {app} {slot}");
+        progress?.Report(new DrainStatus(1, 0, drain.Timeout, drain.WebSocketTimeout, TimeSpan.Zero));
+        return Task.FromResult(NextDrain);
+    }
+
+    public Task StopServingAsync(string app, CancellationToken cancellationToken)
+    {
+        _apps.TryRemove(app, out _);
+        Calls.Enqueue($"stop {app}");
+        return Task.CompletedTask;
+    }
+
+    public AppTraffic? GetTraffic(string app) =>
+        _apps.TryGetValue(app, out var a) ? new AppTraffic(a.Listen.ToString(), null, a.Active, a.Ports, default, default) : null;
+}
