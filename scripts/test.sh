@@ -4,7 +4,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/setup-machine.sh || exit 1
+# busybox-static builds the runtime tests' tiny image; docker-registry serves the pull tests.
+bash scripts/setup-machine.sh busybox-static docker-registry || exit 1
 
 results=$(mktemp -d)
 status=0

@@ -1,0 +1,91 @@
+// The demo application Cutover's sample config and end-to-end tests deploy: small, but with every kind of
+// traffic a drain has to handle (quick requests, slow requests, server-sent events, WebSockets).
+using System.Net.WebSockets;
+
+var version = Environment.GetEnvironmentVariable("DEMO_VERSION") ?? "dev";
+var health = Environment.GetEnvironmentVariable("DEMO_HEALTH") ?? "ok";
+var greeting = Environment.GetEnvironmentVariable("DEMO_GREETING");
+if (int.TryParse(Environment.GetEnvironmentVariable("DEMO_START_DELAY_MS"), out var startDelay) && startDelay > 0)
+{
+    await Task.Delay(startDelay);
+}
+
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.WebHost.UseUrls($"http://0.0.0.0:{Environment.GetEnvironmentVariable("PORT") ?? "8080"}");
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+var app = builder.Build();
+var stopping = app.Lifetime.ApplicationStopping;
+app.UseWebSockets();
+
+app.MapGet("/", (HttpResponse response) =>
+{
+    response.Headers["X-Demo-Version"] = version;
+    return $"demo {version}\n" + (greeting is null ? string.Empty : greeting + "\n");
+});
+
+app.MapGet("/health", async (CancellationToken ct) => health switch
+{
+    "fail" => Results.Text("unhealthy\n", statusCode: 500),
+    "slow" => await Delayed(TimeSpan.FromSeconds(5), ct),
+    _ => Results.Text("ok\n"),
+});
+
+app.MapGet("/slow", async (int? ms, CancellationToken ct) =>
+{
+    var wait = Math.Clamp(ms ?? 1000, 0, 120_000);
+    await Task.Delay(wait, ct);
+    return $"slow {version} {wait}\n";
+});
+
+app.MapGet("/headers", (HttpRequest request) =>
+    Results.Json(request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString())));
+
+app.MapGet("/sse", async (HttpResponse response, int? count, int? intervalMs, CancellationToken ct) =>
+{
+    response.ContentType = "text/event-stream";
+    for (var i = 1; i <= Math.Clamp(count ?? 5, 1, 1000); i++)
+    {
+        await response.WriteAsync($"data: {version} {i}\n\n", ct);
+        await response.Body.FlushAsync(ct);
+        await Task.Delay(Math.Clamp(intervalMs ?? 500, 0, 60_000), ct);
+    }
+});
+
+app.Map("/ws", async (HttpContext context) =>
+{
+    if (!context.WebSockets.IsWebSocketRequest)
+    {
+        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        return;
+    }
+
+    using var socket = await context.WebSockets.AcceptWebSocketAsync();
+    // Observe shutdown too: an echo loop that ignores it would hold SIGTERM off until Docker's SIGKILL.
+    using var done = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+    var buffer = new byte[16 * 1024];
+    try
+    {
+        while (true)
+        {
+            var received = await socket.ReceiveAsync(buffer, done.Token);
+            if (received.MessageType == WebSocketMessageType.Close)
+            {
+                await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                return;
+            }
+
+            await socket.SendAsync(buffer.AsMemory(0, received.Count), received.MessageType, received.EndOfMessage, done.Token);
+        }
+    }
+    catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+    {
+    }
+});
+
+app.Run();
+
+static async Task<IResult> Delayed(TimeSpan wait, CancellationToken ct)
+{
+    await Task.Delay(wait, ct);
+    return Results.Text("ok\n");
+}

@@ -1,0 +1,191 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace Cutover.Tests.E2E.Engine;
+
+/// <summary>
+/// The real Cutover host as operators run it: its own process, a real SQLite file, a real apps.yaml, real Docker.
+/// Killable with SIGKILL and restartable on the same files.
+/// </summary>
+public sealed class HostProcess : IAsyncDisposable
+{
+    private readonly ConcurrentQueue<string> _output = new();
+    private Process? _process;
+
+    private HostProcess(string folder, int adminPort)
+    {
+        Folder = folder;
+        AdminPort = adminPort;
+        Api = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri($"http://127.0.0.1:{adminPort}/"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public string Folder { get; }
+
+    public int AdminPort { get; }
+
+    public string AppsFile => Path.Combine(Folder, "apps.yaml");
+
+    public HttpClient Api { get; }
+
+    public string Output => string.Join(Environment.NewLine, _output);
+
+    /// <summary>Writes apps.yaml into a fresh folder and starts the host on it.</summary>
+    public static async Task<HostProcess> StartAsync(string appsYaml)
+    {
+        var folder = Directory.CreateTempSubdirectory("cutover-e2e-").FullName;
+        var host = new HostProcess(folder, FreePort());
+        await File.WriteAllTextAsync(host.AppsFile, appsYaml);
+        await host.StartAsync();
+        return host;
+    }
+
+    public async Task StartAsync()
+    {
+        var dll = Path.Combine(Repository.Root, "src", "Web", "bin", BuildConfiguration, "net10.0", "cutover.dll");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Folder,
+        };
+        foreach (var arg in new[] { dll, $"--Cutover:AppsFile={AppsFile}", $"--Cutover:Database={Path.Combine(Folder, "cutover.db")}", $"--Cutover:AdminUrl=http://127.0.0.1:{AdminPort}", "--Cutover:StopTimeout=00:00:02" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["Logging__Console__FormatterName"] = "simple";
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"the host exited with {_process.ExitCode}:{Environment.NewLine}{Output}");
+            }
+
+            try
+            {
+                using var response = await Api.GetAsync("healthz");
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            if (deadline.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                throw new TimeoutException($"the host did not answer within 30 s:{Environment.NewLine}{Output}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>kill -9: no shutdown code runs.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string path) => await Api.GetFromJsonAsync<JsonElement>(path);
+
+    /// <summary>Posts a deployment and returns its id.</summary>
+    public async Task<long> DeployAsync(string app, string image)
+    {
+        using var response = await Api.PostAsJsonAsync($"api/apps/{app}/deployments", new { image });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"deploy answered {(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement.GetProperty("id").GetInt64();
+    }
+
+    /// <summary>Waits until the deployment ends; returns it.</summary>
+    public async Task<JsonElement> WaitForDeploymentAsync(long id, TimeSpan? limit = null)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var deployment = await GetJsonAsync($"api/deployments/{id}");
+            var status = deployment.GetProperty("status").GetString();
+            if (status is "completed" or "rolled_back" or "failed")
+            {
+                return deployment;
+            }
+
+            if (deadline.Elapsed > (limit ?? TimeSpan.FromSeconds(90)))
+            {
+                throw new TimeoutException($"deployment {id} still {status}: {deployment}{Environment.NewLine}{Output}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Waits until the app's first deployment (made by the host at start-up) ends.</summary>
+    public async Task<JsonElement> WaitForAppDeploymentAsync(string app, int count = 1)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            // 404 until a reloaded apps.yaml has added the app.
+            using var response = await Api.GetAsync($"api/apps/{app}/deployments");
+            var list = response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement : default;
+            if (list.ValueKind == JsonValueKind.Array && list.GetArrayLength() >= count)
+            {
+                return await WaitForDeploymentAsync(list[0].GetProperty("id").GetInt64());
+            }
+
+            if (deadline.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new TimeoutException($"{app} has no deployment {count}:{Environment.NewLine}{Output}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            // A graceful stop, then the containers this host made go too.
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        Api.Dispose();
+        await DemoImages.RunAsync("bash", ["-c", $"docker ps -aq --filter label=cutover.app | xargs -r docker inspect --format '{{{{.Id}}}} {{{{index .Config.Labels \"cutover.app\"}}}}' | grep -E ' e2e-' | cut -d' ' -f1 | xargs -r docker rm -f >/dev/null"]);
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    private static string BuildConfiguration =>
+        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+}
