@@ -21,7 +21,7 @@ public sealed class UnknownAppException(string app) : Exception($"There is no ap
 
 /// <summary>The app already has a deployment under way; one runs per app at a time.</summary>
 public sealed class DeploymentConflictException(string app, long runningId)
-    : Exception($"Application '{app}' already has deployment {runningId} under way; wait for it to finish (or cancel it) and ask again.")
+    : Exception($"Application '{app}' already has deployment {runningId} under way; wait for it to finish and ask again.")
 {
     public string App { get; } = app;
 
