@@ -18,7 +18,7 @@ public sealed class DeploymentTests
 
         var deployment = await host.WaitForAppDeploymentAsync(app.App);
 
-        Assert.Equal("completed", deployment.GetProperty("status").GetString());
+        host.AssertStatus("completed", deployment);
         Assert.Equal("blue", deployment.GetProperty("slot").GetString());
         Assert.StartsWith("demo v1", await _client.GetStringAsync(app.Url));
         var status = await host.GetJsonAsync($"api/apps/{app.App}");
@@ -68,7 +68,7 @@ public sealed class DeploymentTests
         await stop.CancelAsync();
         await Task.WhenAll(load);
 
-        Assert.Equal("completed", deployment.GetProperty("status").GetString());
+        host.AssertStatus("completed", deployment);
         Assert.Empty(failures);
         Assert.True(seen.GetValueOrDefault("demo v1") > 0, string.Join(", ", seen));
         Assert.True(seen.GetValueOrDefault("demo v2") > 0, string.Join(", ", seen));
@@ -88,7 +88,7 @@ public sealed class DeploymentTests
         var id = await host.DeployAsync(app.App, DemoImages.Unhealthy);
         var deployment = await host.WaitForDeploymentAsync(id);
 
-        Assert.Equal("rolled_back", deployment.GetProperty("status").GetString());
+        host.AssertStatus("rolled_back", deployment);
         Assert.Contains("not healthy within the 3s deadline", deployment.GetProperty("error").GetString());
         Assert.StartsWith("demo v2", await _client.GetStringAsync(app.Url));
         var status = await host.GetJsonAsync($"api/apps/{app.App}");
@@ -114,7 +114,7 @@ public sealed class DeploymentTests
         var drainStarted = steps.Single(s => s.GetProperty("status").GetString() == "draining").GetProperty("at").GetDateTimeOffset();
         Assert.InRange(closedAt - drainStarted, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(3));
         Assert.Contains("aborted 0 request(s) and 1 socket(s)", steps.Last().GetProperty("message").GetString());
-        Assert.Equal("completed", deployment.GetProperty("status").GetString());
+        host.AssertStatus("completed", deployment);
     }
 
     private static async Task<DateTimeOffset> ReceiveUntilClosedAsync(ClientWebSocket socket)

@@ -31,6 +31,7 @@ public sealed class HostProcess : IAsyncDisposable
 
     public HttpClient Api { get; }
 
+    /// <summary>What the host (since its last start) wrote to stdout and stderr.</summary>
     public string Output => string.Join(Environment.NewLine, _output);
 
     /// <summary>Writes apps.yaml into a fresh folder and starts the host on it.</summary>
@@ -43,7 +44,8 @@ public sealed class HostProcess : IAsyncDisposable
         return host;
     }
 
-    public async Task StartAsync()
+    /// <param name="extraArgs">More host arguments, e.g. <c>--Cutover:Docker=...</c>; later ones win.</param>
+    public async Task StartAsync(params string[] extraArgs)
     {
         var dll = Path.Combine(Repository.Root, "src", "Web", "bin", BuildConfiguration, "net10.0", "cutover.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -52,12 +54,14 @@ public sealed class HostProcess : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = Folder,
         };
-        foreach (var arg in new[] { dll, $"--Cutover:AppsFile={AppsFile}", $"--Cutover:Database={Path.Combine(Folder, "cutover.db")}", $"--Cutover:AdminUrl=http://127.0.0.1:{AdminPort}", "--Cutover:StopTimeout=00:00:02" })
+        string[] args = [dll, $"--Cutover:AppsFile={AppsFile}", $"--Cutover:Database={Path.Combine(Folder, "cutover.db")}", $"--Cutover:AdminUrl=http://127.0.0.1:{AdminPort}", "--Cutover:StopTimeout=00:00:02", .. extraArgs];
+        foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
 
         start.Environment["Logging__Console__FormatterName"] = "simple";
+        _output.Clear();
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
@@ -134,6 +138,13 @@ public sealed class HostProcess : IAsyncDisposable
 
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>Asserts a deployment's status, showing the whole deployment and the host's log when it differs.</summary>
+    public void AssertStatus(string expected, JsonElement deployment)
+    {
+        var actual = deployment.GetProperty("status").GetString();
+        Assert.True(actual == expected, $"expected {expected}, got {actual}: {deployment}{Environment.NewLine}{Output}");
     }
 
     /// <summary>Waits until the app's first deployment (made by the host at start-up) ends.</summary>

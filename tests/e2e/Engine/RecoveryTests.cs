@@ -27,7 +27,7 @@ public sealed class RecoveryTests
         Assert.StartsWith("demo v1", body);
         Assert.True(servedAfter < TimeSpan.FromSeconds(10), $"served {servedAfter} after the restart began");
         var deployment = await host.WaitForDeploymentAsync(id);
-        Assert.Equal("rolled_back", deployment.GetProperty("status").GetString());
+        host.AssertStatus("rolled_back", deployment);
         Assert.Contains("interrupted by a restart", deployment.GetProperty("error").GetString());
 
         // Every container left is one the host knows: the active blue one running, the green one stopped.
@@ -52,7 +52,7 @@ public sealed class RecoveryTests
         await File.WriteAllTextAsync(host.AppsFile, "apps:\n" + app.Entry + "\n" + second.Entry + "\n");
         var deployment = await host.WaitForAppDeploymentAsync(second.App);
 
-        Assert.Equal("completed", deployment.GetProperty("status").GetString());
+        host.AssertStatus("completed", deployment);
         Assert.StartsWith("demo v2", await _client.GetStringAsync(second.Url));
         Assert.StartsWith("demo v1", await _client.GetStringAsync(app.Url));
     }
