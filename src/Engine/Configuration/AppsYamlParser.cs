@@ -81,7 +81,10 @@ public static partial class AppsYamlParser
             }
             catch (YamlException ex)
             {
-                var message = ex.InnerException is ArgumentException ? "a key appears twice in the same mapping" : ex.Message;
+                const string duplicate = "Duplicate key ";
+                var message = ex.Message.StartsWith(duplicate, StringComparison.Ordinal)
+                    ? $"the key '{ex.Message[duplicate.Length..]}' appears twice in the same mapping"
+                    : ex.Message;
                 Add(ex.Start, "(yaml)", message);
                 return AppsConfig.Empty(file);
             }
