@@ -4,6 +4,7 @@ using Cutover.Engine.Persistence.Entities;
 namespace Cutover.Engine.Deployments;
 
 /// <summary>A deployment as the API, the console and the events show it.</summary>
+/// <param name="StartedAt">When it was requested (and queued).</param>
 public sealed record DeploymentView(
     long Id,
     string App,
@@ -16,7 +17,7 @@ public sealed record DeploymentView(
     string RequestedBy,
     string? Reason,
     string? Metadata,
-    DateTimeOffset CreatedAt,
+    DateTimeOffset StartedAt,
     DateTimeOffset? FinishedAt,
     string? Error,
     IReadOnlyList<DeploymentStepView> Steps)

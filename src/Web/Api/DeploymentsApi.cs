@@ -80,12 +80,12 @@ public static class DeploymentsApi
         }
     }
 
-    private static async Task<Results<Ok<DeploymentResponse>, ProblemHttpResult>> GetAsync(long id, DeploymentStore store, CancellationToken cancellationToken) =>
+    private static async Task<Results<Ok<DeploymentView>, ProblemHttpResult>> GetAsync(long id, DeploymentStore store, CancellationToken cancellationToken) =>
         await store.GetAsync(id, cancellationToken) is { } view
-            ? TypedResults.Ok(DeploymentResponse.From(view))
+            ? TypedResults.Ok(view)
             : ApiProblems.NotFound($"There is no deployment {id}.");
 
-    private static async Task<Results<Ok<IEnumerable<DeploymentResponse>>, ProblemHttpResult>> ListForAppAsync(
+    private static async Task<Results<Ok<IReadOnlyList<DeploymentView>>, ProblemHttpResult>> ListForAppAsync(
         string app,
         AppsConfigMonitor config,
         DeploymentStore store,
@@ -99,13 +99,13 @@ public static class DeploymentsApi
         }
 
         var views = await store.ListAsync(app, Math.Max(0, skip), Math.Clamp(take, 1, MaxPageSize), cancellationToken);
-        return TypedResults.Ok(views.Select(DeploymentResponse.From));
+        return TypedResults.Ok(views);
     }
 
-    private static async Task<Ok<IEnumerable<DeploymentResponse>>> ListAsync(DeploymentStore store, CancellationToken cancellationToken, int skip = 0, int take = 50)
+    private static async Task<Ok<IReadOnlyList<DeploymentView>>> ListAsync(DeploymentStore store, CancellationToken cancellationToken, int skip = 0, int take = 50)
     {
         var views = await store.ListAsync(null, Math.Max(0, skip), Math.Clamp(take, 1, MaxPageSize), cancellationToken);
-        return TypedResults.Ok(views.Select(DeploymentResponse.From));
+        return TypedResults.Ok(views);
     }
 
     /// <summary>Who asked, for the audit trail; tokens and UI users come with the operator API issue.</summary>
