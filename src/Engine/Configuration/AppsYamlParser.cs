@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace Cutover.Engine.Configuration;
@@ -13,12 +14,18 @@ namespace Cutover.Engine.Configuration;
 /// </remarks>
 public static partial class AppsYamlParser
 {
+    private const string RootPath = "(root)";
+    private const string SyntaxPath = "(yaml)";
+
+    private static readonly string[] RootKeys = ["apps"];
     private static readonly string[] AppKeys = ["image", "pull", "listen", "slots", "container", "health", "drain"];
     private static readonly string[] SlotKeys = ["blue", "green"];
     private static readonly string[] ContainerKeys = ["port", "env", "env_file", "volumes", "memory", "cpus", "command"];
     private static readonly string[] HealthKeys = ["path", "expect", "interval", "timeout", "healthy_after", "start_grace", "deadline"];
     private static readonly string[] DrainKeys = ["timeout", "websocket_timeout"];
 
+    /// <summary>Reads and validates the file at <paramref name="filePath"/>.</summary>
+    /// <param name="reservedPorts">Ports the host itself listens on (e.g. the admin API); apps may not use them.</param>
     /// <exception cref="ConfigException">The file is missing, unreadable or invalid.</exception>
     public static AppsConfig Load(string filePath, IReadOnlySet<int>? reservedPorts = null)
     {
@@ -36,18 +43,23 @@ public static partial class AppsYamlParser
         return Parse(text, path, reservedPorts);
     }
 
-    /// <exception cref="ConfigException">The text is not a valid apps.yaml.</exception>
+    /// <summary>Validates apps.yaml text; <paramref name="filePath"/> names it in problems and anchors relative env files.</summary>
+    /// <param name="reservedPorts">Ports the host itself listens on (e.g. the admin API); apps may not use them.</param>
+    /// <exception cref="ConfigException">The text is not a valid apps.yaml; every problem is listed, in file order.</exception>
     public static AppsConfig Parse(string yamlText, string filePath, IReadOnlySet<int>? reservedPorts = null)
     {
-        var reader = new Reader(Path.GetFullPath(filePath));
-        var config = reader.Read(yamlText, reservedPorts ?? new HashSet<int>());
+        var reader = new Reader(Path.GetFullPath(filePath), reservedPorts ?? new HashSet<int>());
+        var config = reader.Read(yamlText);
         if (reader.Problems.Count > 0)
         {
-            throw new ConfigException(reader.Problems);
+            // Checks run section by section (port clashes last); the operator reads them top to bottom.
+            throw new ConfigException([.. reader.Problems.OrderBy(p => p.Line).ThenBy(p => p.Column)]);
         }
 
         return config;
     }
+
+    private static string Child(string path, string key) => path == RootPath ? key : $"{path}.{key}";
 
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$")]
     private static partial Regex AppName();
@@ -58,73 +70,99 @@ public static partial class AppsYamlParser
     [GeneratedRegex("^([0-9]{3})(?:-([0-9]{3}))?$")]
     private static partial Regex StatusRangePattern();
 
-    [GeneratedRegex("^([0-9]+)([bkmg]?)$", RegexOptions.IgnoreCase)]
-    private static partial Regex ByteSize();
-
     [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")]
     private static partial Regex VolumeName();
 
+    [GeneratedRegex("^[0-9]{1,5}$")]
+    private static partial Regex BarePort();
+
+    // IPAddress.Parse alone would take "1.2.3" or "1" as IPv4 shorthands; an operator never means those.
+    [GeneratedRegex(@"^(?:(?<address>[0-9]{1,3}(?:\.[0-9]{1,3}){3})|\[(?<address>[0-9A-Fa-f:.]+)\]):(?<port>[0-9]{1,5})$")]
+    private static partial Regex AddressAndPort();
+
     /// <summary>One read of one file: the problems found so far, and where in the file they are.</summary>
-    private sealed class Reader(string file)
+    private sealed class Reader(string file, IReadOnlySet<int> reservedPorts)
     {
         private readonly List<ConfigProblem> _problems = [];
         private readonly List<PortClaim> _ports = [];
 
         public IReadOnlyList<ConfigProblem> Problems => _problems;
 
-        public AppsConfig Read(string text, IReadOnlySet<int> reservedPorts)
+        public AppsConfig Read(string text)
+        {
+            if (LoadRoot(text) is not { } root)
+            {
+                return AppsConfig.Empty(file);
+            }
+
+            var apps = ReadApps(root);
+            CheckPortClashes();
+            return new AppsConfig(file, apps);
+        }
+
+        /// <summary>The single document's root node, or null (with a problem) when there is nothing to read.</summary>
+        private YamlNode? LoadRoot(string text)
         {
             var stream = new YamlStream();
             try
             {
-                stream.Load(new StringReader(text));
+                stream.Load(new RepeatedKeyFilter(text, Add));
             }
             catch (YamlException ex)
             {
-                const string duplicate = "Duplicate key ";
-                var message = ex.Message.StartsWith(duplicate, StringComparison.Ordinal)
-                    ? $"the key '{ex.Message[duplicate.Length..]}' appears twice in the same mapping"
-                    : ex.Message;
-                Add(ex.Start, "(yaml)", message);
-                return AppsConfig.Empty(file);
+                Add(ex.Start, SyntaxPath, ex.Message);
+                return null;
             }
 
             if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
             {
-                _problems.Add(new ConfigProblem(file, 1, 1, "(root)", "the file is empty; expected a mapping with 'apps:'"));
-                return AppsConfig.Empty(file);
+                _problems.Add(new ConfigProblem(file, 1, 1, RootPath, "the file is empty; expected a mapping with 'apps:'"));
+                return null;
             }
 
+            if (stream.Documents.Count > 1)
+            {
+                Add(stream.Documents[1].RootNode.Start, SyntaxPath, "the file holds more than one YAML document ('---'); expected exactly one");
+            }
+
+            return stream.Documents[0].RootNode;
+        }
+
+        private Dictionary<string, AppSpec> ReadApps(YamlNode root)
+        {
             var apps = new Dictionary<string, AppSpec>(StringComparer.Ordinal);
-            if (Fields(stream.Documents[0].RootNode, "(root)", ["apps"]) is not { } root)
+            if (Fields(root, RootPath, RootKeys) is not { } fields)
             {
-                return AppsConfig.Empty(file);
+                return apps;
             }
 
-            if (!root.TryGetValue("apps", out var appsNode))
+            if (!fields.TryGetValue("apps", out var entry))
             {
-                Add(stream.Documents[0].RootNode.Start, "apps", "is required");
+                Add(root.Start, "apps", "is required: the file must be a mapping with an 'apps:' key");
+                return apps;
             }
-            else if (appsNode.Value is not YamlScalarNode { Value: null or "" })
+
+            // "apps:" with nothing under it is an operator who removed every app, like "apps: {}".
+            if (entry.Value is YamlScalarNode { Value: null or "" })
             {
-                if (appsNode.Value is not YamlMappingNode appsMap)
+                return apps;
+            }
+
+            if (entry.Value is not YamlMappingNode map)
+            {
+                Add(entry.Value.Start, "apps", "must be a mapping of application names to their settings");
+                return apps;
+            }
+
+            foreach (var (key, value) in map.Children)
+            {
+                if (ReadApp(key, value) is { } app)
                 {
-                    Add(appsNode.Value.Start, "apps", "must be a mapping of application names to their settings");
-                }
-                else
-                {
-                    foreach (var (key, value) in appsMap.Children)
-                    {
-                        if (ReadApp(key, value) is { } app)
-                        {
-                            apps[app.Name] = app;
-                        }
-                    }
+                    apps[app.Name] = app;
                 }
             }
 
-            CheckPortClashes(reservedPorts);
-            return new AppsConfig(file, apps);
+            return apps;
         }
 
         private AppSpec? ReadApp(YamlNode keyNode, YamlNode node)
@@ -133,7 +171,7 @@ public static partial class AppsYamlParser
             var path = $"apps.{name}";
             if (!AppName().IsMatch(name))
             {
-                Add(keyNode.Start, path, "an app name must be 1-40 characters of a-z, 0-9 and '-', not starting or ending with '-'");
+                Add(keyNode.Start, path, $"'{name}' is not a valid app name: 1-40 characters of a-z, 0-9 and '-', not starting or ending with '-'");
             }
 
             if (Fields(node, path, AppKeys) is not { } fields)
@@ -141,25 +179,32 @@ public static partial class AppsYamlParser
                 return null;
             }
 
-            var image = Required(fields, "image", node, path) is { } imageNode ? Text(imageNode, $"{path}.image") : null;
-            if (image is not null && !ImageReference.IsValid(image, out var imageError))
-            {
-                Add(fields["image"].Value.Start, $"{path}.image", $"'{image}' is not a valid image reference: {imageError}");
-            }
-
-            var pull = fields.TryGetValue("pull", out var pullNode) ? ReadPull(pullNode.Value, $"{path}.pull") : PullPolicy.Missing;
-            var listen = Required(fields, "listen", node, path) is { } listenNode ? ReadListen(listenNode, $"{path}.listen", name) : null;
-            var slots = Required(fields, "slots", node, path) is { } slotsNode ? ReadSlots(slotsNode, $"{path}.slots", name) : null;
+            var image = Required(fields, "image", keyNode, path) is { } imageEntry ? ReadImage(imageEntry.Value, $"{path}.image") : null;
+            var pull = fields.TryGetValue("pull", out var pullEntry) ? ReadPull(pullEntry.Value, $"{path}.pull") : PullPolicy.Missing;
+            var listen = Required(fields, "listen", keyNode, path) is { } listenEntry ? ReadListen(listenEntry.Value, $"{path}.listen", name) : null;
+            var slots = Required(fields, "slots", keyNode, path) is { } slotsEntry ? ReadSlots(slotsEntry, $"{path}.slots", name) : null;
             var container = fields.TryGetValue("container", out var c) ? ReadContainer(c.Value, $"{path}.container") : ContainerSpec.Default;
             var health = fields.TryGetValue("health", out var h) ? ReadHealth(h.Value, $"{path}.health") : HealthSpec.Default;
             var drain = fields.TryGetValue("drain", out var d) ? ReadDrain(d.Value, $"{path}.drain") : DrainSpec.Default;
 
-            return image is null || listen is null || slots is null || container is null || health is null || drain is null
+            return image is null || pull is null || listen is null || slots is null || container is null || health is null || drain is null
                 ? null
-                : new AppSpec(name, image, pull, listen, slots, container, health, drain);
+                : new AppSpec(name, image, pull.Value, listen, slots, container, health, drain);
         }
 
-        private PullPolicy ReadPull(YamlNode node, string path)
+        private string? ReadImage(YamlNode node, string path)
+        {
+            var image = Text(node, path);
+            if (image is not null && !ImageReference.IsValid(image, out var error))
+            {
+                Add(node.Start, path, $"'{image}' is not a valid image reference: {error}");
+                return null;
+            }
+
+            return image;
+        }
+
+        private PullPolicy? ReadPull(YamlNode node, string path)
         {
             switch (Text(node, path))
             {
@@ -174,46 +219,52 @@ public static partial class AppsYamlParser
                     break;
             }
 
-            return PullPolicy.Missing;
+            return null;
         }
 
         private IPEndPoint? ReadListen(YamlNode node, string path, string app)
         {
-            var text = Text(node, path);
-            if (text is null)
+            if (Text(node, path) is not { } text)
             {
                 return null;
             }
 
-            IPEndPoint? endpoint = null;
-            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var bare))
+            if (ParseListen(text) is not { } endpoint)
             {
-                endpoint = bare is >= 1 and <= 65535 ? new IPEndPoint(IPAddress.Any, bare) : null;
-            }
-            else if (IPEndPoint.TryParse(text, out var parsed) && parsed.Port is >= 1 and <= 65535 && text.Contains(':'))
-            {
-                endpoint = parsed;
-            }
-
-            if (endpoint is null)
-            {
-                Add(node.Start, path, $"'{text}' is not a listen address; expected ADDRESS:PORT (e.g. 0.0.0.0:8080, [::]:8080) or a bare port 1-65535");
+                Add(node.Start, path, $"'{text}' is not a listen address; expected IPv4:PORT or [IPv6]:PORT (e.g. 0.0.0.0:8080, [::]:8080) or a bare port 1-65535");
                 return null;
             }
 
-            _ports.Add(new PortClaim(endpoint.Port, endpoint.Address, $"the listener of '{app}'", path, node.Start));
+            _ports.Add(new PortClaim(endpoint.Port, endpoint.Address, IsListener: true, $"the listener of '{app}'", path, node.Start));
             return endpoint;
         }
 
-        private SlotPorts? ReadSlots(YamlNode node, string path, string app)
+        /// <summary>"ADDRESS:PORT" or a bare port (meaning every IPv4 address), or null.</summary>
+        private static IPEndPoint? ParseListen(string text)
         {
-            if (Fields(node, path, SlotKeys) is not { } fields)
+            if (BarePort().IsMatch(text))
+            {
+                var port = int.Parse(text, CultureInfo.InvariantCulture);
+                return port is >= 1 and <= 65535 ? new IPEndPoint(IPAddress.Any, port) : null;
+            }
+
+            var match = AddressAndPort().Match(text);
+            return match.Success
+                && IPAddress.TryParse(match.Groups["address"].Value, out var address)
+                && int.Parse(match.Groups["port"].Value, CultureInfo.InvariantCulture) is >= 1 and <= 65535 and var listenPort
+                ? new IPEndPoint(address, listenPort)
+                : null;
+        }
+
+        private SlotPorts? ReadSlots(KeyValuePair<YamlNode, YamlNode> entry, string path, string app)
+        {
+            if (Fields(entry.Value, path, SlotKeys) is not { } fields)
             {
                 return null;
             }
 
-            var blue = Required(fields, "blue", node, path) is { } b ? Port(b, $"{path}.blue") : null;
-            var green = Required(fields, "green", node, path) is { } g ? Port(g, $"{path}.green") : null;
+            var blue = Required(fields, "blue", entry.Key, path) is { } b ? Port(b.Value, $"{path}.blue") : null;
+            var green = Required(fields, "green", entry.Key, path) is { } g ? Port(g.Value, $"{path}.green") : null;
             if (blue is null || green is null)
             {
                 return null;
@@ -221,12 +272,12 @@ public static partial class AppsYamlParser
 
             if (blue == green)
             {
-                Add(fields["green"].Value.Start, $"{path}.green", $"the blue and green slots of '{app}' both use port {blue}; each slot needs its own port");
+                Add(fields["green"].Value.Start, $"{path}.green", $"the blue and green slots of '{app}' both use port {blue} ({path}.blue and {path}.green); each slot needs its own port");
                 return null;
             }
 
-            _ports.Add(new PortClaim(blue.Value, IPAddress.Loopback, $"the blue slot of '{app}'", $"{path}.blue", fields["blue"].Value.Start));
-            _ports.Add(new PortClaim(green.Value, IPAddress.Loopback, $"the green slot of '{app}'", $"{path}.green", fields["green"].Value.Start));
+            _ports.Add(new PortClaim(blue.Value, IPAddress.Loopback, IsListener: false, $"the blue slot of '{app}'", $"{path}.blue", fields["blue"].Value.Start));
+            _ports.Add(new PortClaim(green.Value, IPAddress.Loopback, IsListener: false, $"the green slot of '{app}'", $"{path}.green", fields["green"].Value.Start));
             return new SlotPorts(blue.Value, green.Value);
         }
 
@@ -271,7 +322,7 @@ public static partial class AppsYamlParser
                 var name = (key as YamlScalarNode)?.Value ?? string.Empty;
                 if (!EnvName().IsMatch(name))
                 {
-                    Add(key.Start, $"{path}.{name}", "is not a valid environment variable name (letters, digits and '_', not starting with a digit)");
+                    Add(key.Start, $"{path}.{name}", $"'{name}' is not a valid environment variable name (letters, digits and '_', not starting with a digit)");
                     ok = false;
                 }
                 else if (value is not YamlScalarNode scalar)
@@ -281,6 +332,7 @@ public static partial class AppsYamlParser
                 }
                 else
                 {
+                    // Numbers and booleans stay as written ("4", "true"): the container sees text anyway.
                     env[name] = scalar.Value ?? string.Empty;
                 }
             }
@@ -305,48 +357,44 @@ public static partial class AppsYamlParser
             return full;
         }
 
-        private List<string>? ReadVolumes(YamlNode node, string path)
+        private List<string>? ReadVolumes(YamlNode node, string path) => List(node, path, ReadVolume);
+
+        private string? ReadVolume(YamlNode node, string path)
         {
-            if (Strings(node, path) is not { } volumes)
+            var text = Text(node, path);
+            if (text is not null && !IsVolume(text))
             {
+                Add(node.Start, path, $"'{text}' is not a volume; expected /host/path:/container/path or name:/container/path, optionally :ro or :rw");
                 return null;
             }
 
-            var ok = true;
-            var items = ((YamlSequenceNode)node).Children;
-            for (var i = 0; i < volumes.Count; i++)
-            {
-                var parts = volumes[i].Split(':');
-                var valid = parts.Length is 2 or 3
-                    && (parts[0].StartsWith('/') || VolumeName().IsMatch(parts[0]))
-                    && parts[1].StartsWith('/')
-                    && (parts.Length == 2 || parts[2] is "ro" or "rw");
-                if (!valid)
-                {
-                    Add(items[i].Start, $"{path}[{i}]", $"'{volumes[i]}' is not a volume; expected /host/path:/container/path or name:/container/path, optionally :ro or :rw");
-                    ok = false;
-                }
-            }
+            return text;
+        }
 
-            return ok ? volumes : null;
+        /// <summary>"host:container[:ro|rw]", the host side an absolute path or a named volume.</summary>
+        private static bool IsVolume(string volume)
+        {
+            var parts = volume.Split(':');
+            return parts.Length is 2 or 3
+                && (parts[0].StartsWith('/') || VolumeName().IsMatch(parts[0]))
+                && parts[1].StartsWith('/')
+                && (parts.Length == 2 || parts[2] is "ro" or "rw");
         }
 
         private long? ReadMemory(YamlNode node, string path)
         {
-            var text = Text(node, path);
-            var match = text is null ? Match.Empty : ByteSize().Match(text);
-            if (!match.Success || !long.TryParse(match.Groups[1].Value, CultureInfo.InvariantCulture, out var amount) || amount <= 0)
+            if (Text(node, path) is not { } text)
             {
-                if (text is not null)
-                {
-                    Add(node.Start, path, $"'{text}' is not a memory size; expected a positive number with an optional b, k, m or g suffix, e.g. 512m");
-                }
-
                 return null;
             }
 
-            var shift = match.Groups[2].Value.ToLowerInvariant() switch { "k" => 10, "m" => 20, "g" => 30, _ => 0 };
-            return amount << shift;
+            if (!ByteSize.TryParse(text, out var bytes) || bytes <= 0)
+            {
+                Add(node.Start, path, $"'{text}' is not a memory size; expected a positive {ByteSize.Expected}");
+                return null;
+            }
+
+            return bytes;
         }
 
         private double? ReadCpus(YamlNode node, string path)
@@ -359,7 +407,7 @@ public static partial class AppsYamlParser
 
             if (text is not null)
             {
-                Add(node.Start, path, $"'{text}' is not a CPU count; expected a number above 0, e.g. 0.5 or 2");
+                Add(node.Start, path, $"'{text}' is not a CPU count; expected a number above 0 and at most 1024, e.g. 0.5 or 2");
             }
 
             return null;
@@ -442,7 +490,7 @@ public static partial class AppsYamlParser
 
             if (text is not null)
             {
-                Add(node.Start, path, $"'{text}' is not a status range; expected NNN or NNN-NNN between 100 and 599, e.g. 200-399");
+                Add(node.Start, path, $"'{text}' is not a status range; expected NNN or NNN-NNN between 100 and 599, lowest first, e.g. 200-399");
             }
 
             return null;
@@ -536,26 +584,20 @@ public static partial class AppsYamlParser
             return null;
         }
 
-        private List<string>? Strings(YamlNode node, string path)
+        private List<string>? Strings(YamlNode node, string path) => List(node, path, Text);
+
+        /// <summary>A list whose items are each read by <paramref name="readItem"/>; every bad item is reported.</summary>
+        private List<string>? List(YamlNode node, string path, Func<YamlNode, string, string?> readItem)
         {
             if (node is not YamlSequenceNode sequence)
             {
-                Add(node.Start, path, "must be a list, e.g. [\"a\", \"b\"]");
+                Add(node.Start, path, $"must be a list, e.g. [\"a\", \"b\"]; found {Describe(node)}");
                 return null;
             }
 
-            var values = new List<string>();
-            for (var i = 0; i < sequence.Children.Count; i++)
-            {
-                if (Text(sequence.Children[i], $"{path}[{i}]") is not { } text)
-                {
-                    return null;
-                }
-
-                values.Add(text);
-            }
-
-            return values;
+            // Read every item before deciding, so each bad one is reported, not only the first.
+            var items = sequence.Children.Select((item, i) => readItem(item, $"{path}[{i}]")).ToList();
+            return items.Contains(null) ? null : [.. items.OfType<string>()];
         }
 
         /// <summary>A scalar's text, or a problem when the node is a list, a mapping or empty.</summary>
@@ -573,9 +615,10 @@ public static partial class AppsYamlParser
         /// <summary>A mapping's entries by key, with every key outside <paramref name="allowed"/> reported.</summary>
         private Dictionary<string, KeyValuePair<YamlNode, YamlNode>>? Fields(YamlNode node, string path, string[] allowed)
         {
+            var expected = string.Join(", ", allowed);
             if (node is not YamlMappingNode map)
             {
-                Add(node.Start, path, $"must be a mapping with keys {string.Join(", ", allowed)}");
+                Add(node.Start, path, $"must be a mapping with the keys {expected}; found {Describe(node)}");
                 return null;
             }
 
@@ -585,7 +628,7 @@ public static partial class AppsYamlParser
                 var key = (entry.Key as YamlScalarNode)?.Value ?? string.Empty;
                 if (Array.IndexOf(allowed, key) < 0)
                 {
-                    Add(entry.Key.Start, path == "(root)" ? key : $"{path}.{key}", $"unknown key '{key}'; expected one of: {string.Join(", ", allowed)}");
+                    Add(entry.Key.Start, Child(path, key), $"unknown key '{key}'; expected one of: {expected}");
                     continue;
                 }
 
@@ -595,36 +638,40 @@ public static partial class AppsYamlParser
             return fields;
         }
 
-        private YamlNode? Required(Dictionary<string, KeyValuePair<YamlNode, YamlNode>> fields, string key, YamlNode owner, string path)
+        private static string Describe(YamlNode node) => node switch
+        {
+            YamlSequenceNode => "a list",
+            YamlScalarNode { Value: null or "" } => "nothing",
+            YamlScalarNode scalar => $"'{scalar.Value}'",
+            _ => "a mapping",
+        };
+
+        /// <summary>A required entry; when absent the problem points at <paramref name="ownerKey"/>, the key the field belongs under.</summary>
+        private KeyValuePair<YamlNode, YamlNode>? Required(Dictionary<string, KeyValuePair<YamlNode, YamlNode>> fields, string key, YamlNode ownerKey, string path)
         {
             if (fields.TryGetValue(key, out var field))
             {
-                return field.Value;
+                return field;
             }
 
-            Add(owner.Start, $"{path}.{key}", "is required");
+            Add(ownerKey.Start, $"{path}.{key}", $"'{key}' is required");
             return null;
         }
 
-        private void CheckPortClashes(IReadOnlySet<int> reservedPorts)
+        private void CheckPortClashes()
         {
-            foreach (var claim in _ports)
+            foreach (var claim in _ports.Where(c => reservedPorts.Contains(c.Port)))
             {
-                if (reservedPorts.Contains(claim.Port))
-                {
-                    Add(claim.At, claim.Path, $"port {claim.Port} is used by Cutover's own admin API");
-                }
+                Add(claim.At, claim.Path, $"port {claim.Port} of {claim.Owner} is reserved: the Cutover host itself listens there (e.g. its admin API)");
             }
 
             for (var i = 0; i < _ports.Count; i++)
             {
-                for (var j = 0; j < i; j++)
+                // Name only the first earlier claim: one problem per offending value is enough to fix it.
+                if (_ports.Take(i).FirstOrDefault(_ports[i].Clashes) is { } earlier)
                 {
-                    if (_ports[i].Overlaps(_ports[j]))
-                    {
-                        Add(_ports[i].At, _ports[i].Path, $"port {_ports[i].Port} of {_ports[i].Owner} is already used by {_ports[j].Owner} ({_ports[j].Path})");
-                        break;
-                    }
+                    var claim = _ports[i];
+                    Add(claim.At, claim.Path, $"port {claim.Port} of {claim.Owner} is already used by {earlier.Owner} ({earlier.Path})");
                 }
             }
         }
@@ -634,13 +681,120 @@ public static partial class AppsYamlParser
     }
 
     /// <summary>A port some part of the file wants to bind, and where it says so.</summary>
-    private sealed record PortClaim(int Port, IPAddress Address, string Owner, string Path, Mark At)
+    private sealed record PortClaim(int Port, IPAddress Address, bool IsListener, string Owner, string Path, Mark At)
     {
-        /// <summary>Two binds clash on the same port unless both name different specific addresses.</summary>
-        public bool Overlaps(PortClaim other) =>
+        /// <summary>
+        /// Equal ports clash, except two listeners on different specific addresses, which can both bind.
+        /// Slot ports are refused on any clash: a listener on that port, whatever its address, is a mistake.
+        /// </summary>
+        public bool Clashes(PortClaim other) =>
             Port == other.Port
-            && (Address.Equals(other.Address) || IsWildcard(Address) || IsWildcard(other.Address));
+            && (!IsListener || !other.IsListener || Address.Equals(other.Address) || IsWildcard(Address) || IsWildcard(other.Address));
 
         private static bool IsWildcard(IPAddress address) => address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
+    }
+
+    /// <summary>
+    /// The file's parse events with every repeated mapping key (and its value) left out, each one reported.
+    /// YamlDotNet's node model throws at the first repeated key, which would hide every other problem in the file.
+    /// </summary>
+    private sealed class RepeatedKeyFilter : IParser
+    {
+        private readonly List<ParsingEvent> _kept = [];
+        private readonly Action<Mark, string, string> _report;
+        private int _next;
+
+        /// <exception cref="YamlException">The text is not well-formed YAML.</exception>
+        public RepeatedKeyFilter(string text, Action<Mark, string, string> report)
+        {
+            _report = report;
+            var events = ReadAll(text);
+            var i = 0;
+            while (i < events.Count)
+            {
+                // Outside nodes there are only stream and document boundaries; each document has one root node.
+                i = events[i] is NodeEvent ? Copy(events, i, RootPath) : Keep(events, i);
+            }
+        }
+
+        public ParsingEvent? Current { get; private set; }
+
+        public bool MoveNext()
+        {
+            Current = _next < _kept.Count ? _kept[_next++] : null;
+            return Current is not null;
+        }
+
+        private static List<ParsingEvent> ReadAll(string text)
+        {
+            var parser = new Parser(new StringReader(text));
+            var events = new List<ParsingEvent>();
+            while (parser.MoveNext())
+            {
+                events.Add(parser.Current!);
+            }
+
+            return events;
+        }
+
+        /// <summary>Copies the node starting at <paramref name="i"/>; returns the index after it.</summary>
+        private int Copy(List<ParsingEvent> events, int i, string path) => events[i] switch
+        {
+            MappingStart => CopyMapping(events, i, path),
+            SequenceStart => CopySequence(events, i, path),
+            _ => Keep(events, i),
+        };
+
+        private int CopyMapping(List<ParsingEvent> events, int i, string path)
+        {
+            i = Keep(events, i);
+            var seen = new Dictionary<string, Mark>(StringComparer.Ordinal);
+            while (events[i] is not MappingEnd)
+            {
+                var key = (events[i] as Scalar)?.Value;
+                var keyPath = Child(path, key ?? string.Empty);
+                if (key is not null && !seen.TryAdd(key, events[i].Start))
+                {
+                    _report(events[i].Start, keyPath, $"the key '{key}' appears twice in the same mapping (first at line {seen[key].Line}, column {seen[key].Column}); only the first is read");
+                    i = Skip(events, Skip(events, i));
+                    continue;
+                }
+
+                i = Copy(events, i, keyPath);
+                i = Copy(events, i, keyPath);
+            }
+
+            return Keep(events, i);
+        }
+
+        private int CopySequence(List<ParsingEvent> events, int i, string path)
+        {
+            i = Keep(events, i);
+            for (var n = 0; events[i] is not SequenceEnd; n++)
+            {
+                i = Copy(events, i, $"{path}[{n}]");
+            }
+
+            return Keep(events, i);
+        }
+
+        private int Keep(List<ParsingEvent> events, int i)
+        {
+            _kept.Add(events[i]);
+            return i + 1;
+        }
+
+        /// <summary>The index after the node starting at <paramref name="i"/>, nested content included.</summary>
+        private static int Skip(List<ParsingEvent> events, int i)
+        {
+            var depth = 0;
+            do
+            {
+                depth += events[i++].NestingIncrease;
+            }
+            while (depth > 0);
+
+            return i;
+        }
     }
 }

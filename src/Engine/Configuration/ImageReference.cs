@@ -37,7 +37,7 @@ public static partial class ImageReference
         {
             if (!Digest().IsMatch(rest[(at + 1)..]))
             {
-                return "the digest must look like sha256:<64 hex digits>";
+                return "the digest must be sha256: followed by 64 lowercase hex digits";
             }
 
             rest = rest[..at];
@@ -100,9 +100,11 @@ public static partial class ImageReference
     [GeneratedRegex(@"^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]+)?$")]
     private static partial Regex Registry();
 
-    [GeneratedRegex(@"^[\w][\w.-]{0,127}$")]
+    // Docker's \w is ASCII; .NET's would also take accented letters.
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
     private static partial Regex Tag();
 
-    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$")]
+    // Only sha256 is accepted: it is what registries hand out, and Docker refuses upper-case hex for it.
+    [GeneratedRegex("^sha256:[a-f0-9]{64}$")]
     private static partial Regex Digest();
 }
