@@ -1,6 +1,6 @@
 namespace Cutover.Engine.Deployments;
 
-/// <summary>Where a deployment is in the state machine; the last three are terminal.</summary>
+/// <summary>Where a deployment is in the state machine; the last four are terminal.</summary>
 public enum DeploymentStatus
 {
     Queued,
@@ -12,13 +12,16 @@ public enum DeploymentStatus
     Completed,
     RolledBack,
     Failed,
+
+    /// <summary>Stopped on request before the switch: the new slot never got traffic, the old one keeps serving.</summary>
+    Cancelled,
 }
 
 /// <summary>Names and classification of <see cref="DeploymentStatus"/>.</summary>
 public static class DeploymentStatusExtensions
 {
     public static bool IsTerminal(this DeploymentStatus status) =>
-        status is DeploymentStatus.Completed or DeploymentStatus.RolledBack or DeploymentStatus.Failed;
+        status is DeploymentStatus.Completed or DeploymentStatus.RolledBack or DeploymentStatus.Failed or DeploymentStatus.Cancelled;
 
     /// <summary>True once the new slot may have received traffic: from here on, recovery finishes rather than rolls back.</summary>
     public static bool HasSwitched(this DeploymentStatus status) =>

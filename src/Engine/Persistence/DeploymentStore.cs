@@ -69,7 +69,7 @@ public sealed class DeploymentStore(IDbContextFactory<CutoverDbContext> dbFactor
     public async Task<IReadOnlyList<DeploymentView>> ListUnfinishedAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var terminal = new[] { DeploymentStatus.Completed, DeploymentStatus.RolledBack, DeploymentStatus.Failed };
+        var terminal = Enum.GetValues<DeploymentStatus>().Where(s => s.IsTerminal()).ToArray();
         var records = await db.Deployments.AsNoTracking().Include(d => d.Steps)
             .Where(d => !terminal.Contains(d.Status))
             .OrderBy(d => d.Id)

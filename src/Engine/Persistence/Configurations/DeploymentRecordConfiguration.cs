@@ -21,5 +21,7 @@ internal sealed class DeploymentRecordConfiguration : IEntityTypeConfiguration<D
         builder.HasMany(d => d.Steps).WithOne().HasForeignKey(s => s.DeploymentId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(d => new { d.App, d.Id });
         builder.HasIndex(d => d.Status);
+        builder.Property(d => d.IdempotencyKey).HasMaxLength(200);
+        builder.HasIndex(d => new { d.App, d.IdempotencyKey }).IsUnique().HasFilter("\"IdempotencyKey\" IS NOT NULL");
     }
 }

@@ -32,6 +32,9 @@ public sealed class DeploymentRecord
     /// <summary>Free-form JSON from the requester (s3dock's git hash, promoted_by, ...).</summary>
     public string? Metadata { get; set; }
 
+    /// <summary>The requester's Idempotency-Key: a retried request with the same key gets this deployment back.</summary>
+    public string? IdempotencyKey { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime? FinishedAt { get; set; }

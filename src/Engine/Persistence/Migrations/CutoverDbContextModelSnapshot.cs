@@ -142,6 +142,10 @@ namespace Cutover.Engine.Persistence.Migrations
                     b.Property<long?>("FinishedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Image")
                         .IsRequired()
                         .HasMaxLength(255)
@@ -186,6 +190,10 @@ namespace Cutover.Engine.Persistence.Migrations
                     b.HasIndex("Status");
 
                     b.HasIndex("App", "Id");
+
+                    b.HasIndex("App", "IdempotencyKey")
+                        .IsUnique()
+                        .HasFilter("\"IdempotencyKey\" IS NOT NULL");
 
                     b.ToTable("deployments", (string)null);
                 });
