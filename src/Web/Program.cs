@@ -1,4 +1,5 @@
 using Cutover.Web.Composition;
+using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
@@ -10,7 +11,22 @@ builder.AddCutover();
 
 var app = builder.Build();
 app.MapCutover();
-app.Run();
+try
+{
+    await app.RunAsync();
+    return 0;
+}
+catch (OptionsValidationException ex)
+{
+    // Settings are checked at start-up; say what to fix without a stack trace.
+    Console.Error.WriteLine("cutover: the host did not start; fix these settings:");
+    foreach (var failure in ex.Failures)
+    {
+        Console.Error.WriteLine($"  - {failure}");
+    }
+
+    return 1;
+}
 
 /// <summary>The host's entry point, public so that tests can start it in-process.</summary>
 public partial class Program;
