@@ -1,4 +1,5 @@
 using Cutover.Engine;
+using Cutover.Engine.Audit;
 using Cutover.Engine.Configuration;
 using Cutover.Engine.Deployments;
 using Cutover.Engine.Events;
@@ -6,6 +7,7 @@ using Cutover.Engine.Health;
 using Cutover.Engine.Hosting;
 using Cutover.Engine.Persistence;
 using Cutover.Engine.Runtime;
+using Cutover.Engine.Secrets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -34,8 +36,11 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<DeploymentStore>();
         services.AddSingleton<AppStateStore>();
         services.AddSingleton<HealthStore>();
+        services.AddSingleton<SecretRedactor>();
+        services.AddSingleton<AuditChainBackfill>();
         services.AddSingleton<AuditLog>();
-        services.AddSingleton<Cutover.Engine.Secrets.SecretRedactor>();
+        services.AddSingleton<AuditReader>();
+        services.AddSingleton<AuditChainVerifier>();
 
         services.AddSingleton<HealthBoard>();
         services.AddSingleton<HealthRecorder>();

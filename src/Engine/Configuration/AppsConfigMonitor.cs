@@ -40,6 +40,9 @@ public sealed partial class AppsConfigMonitor : IDisposable
     /// <exception cref="InvalidOperationException">Before <see cref="LoadInitial"/>.</exception>
     public AppsConfig Current => Volatile.Read(ref _current) ?? throw new InvalidOperationException("apps.yaml has not been loaded yet.");
 
+    /// <summary>The config in force, or null before <see cref="LoadInitial"/>: for readers that may run that early.</summary>
+    internal AppsConfig? CurrentOrNull => Volatile.Read(ref _current);
+
     /// <summary>The text of the config in force, for the console's configuration page.</summary>
     public string? CurrentText => Volatile.Read(ref _currentText);
 

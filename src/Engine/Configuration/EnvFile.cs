@@ -9,30 +9,38 @@ public static class EnvFile
         IReadOnlyDictionary<string, string> explicitEnv,
         CancellationToken cancellationToken)
     {
-        var merged = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (path is not null)
-        {
-            foreach (var line in await File.ReadAllLinesAsync(path, cancellationToken))
-            {
-                var trimmed = line.Trim();
-                if (trimmed.Length == 0 || trimmed.StartsWith('#'))
-                {
-                    continue;
-                }
-
-                var equals = trimmed.IndexOf('=');
-                if (equals > 0)
-                {
-                    merged[trimmed[..equals].Trim()] = trimmed[(equals + 1)..];
-                }
-            }
-        }
-
+        var merged = path is null ? new Dictionary<string, string>(StringComparer.Ordinal) : Parse(await File.ReadAllLinesAsync(path, cancellationToken));
         foreach (var (key, value) in explicitEnv)
         {
             merged[key] = value;
         }
 
         return merged;
+    }
+
+    /// <summary>The file's variables, read now (for the secret redactor, which must know every value).</summary>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="UnauthorizedAccessException">The file cannot be read.</exception>
+    public static IReadOnlyDictionary<string, string> Read(string path) => Parse(File.ReadAllLines(path));
+
+    private static Dictionary<string, string> Parse(IEnumerable<string> lines)
+    {
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in lines)
+        {
+            var trimmed = line.Trim();
+            if (trimmed.Length == 0 || trimmed.StartsWith('#'))
+            {
+                continue;
+            }
+
+            var equals = trimmed.IndexOf('=');
+            if (equals > 0)
+            {
+                variables[trimmed[..equals].Trim()] = trimmed[(equals + 1)..];
+            }
+        }
+
+        return variables;
     }
 }

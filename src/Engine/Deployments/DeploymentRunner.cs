@@ -5,6 +5,7 @@ using Cutover.Engine.Model;
 using Cutover.Engine.Persistence;
 using Cutover.Engine.Persistence.Entities;
 using Cutover.Engine.Runtime;
+using Cutover.Engine.Secrets;
 using Cutover.Engine.Traffic;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,7 @@ public sealed partial class DeploymentRunner(
     AppStateStore state,
     AuditLog audit,
     EngineEventStream events,
+    SecretRedactor redactor,
     TimeProvider time,
     IOptions<EngineOptions> options,
     ILogger<DeploymentRunner> logger)
@@ -225,6 +227,8 @@ public sealed partial class DeploymentRunner(
 
     private async Task RollBackAsync(DeploymentView deployment, string containerId, string reason, CancellationToken cancellationToken)
     {
+        // A probe error can quote what the app answered; the reason is logged, stored and audited.
+        reason = redactor.Redact(reason);
         Log.RolledBack(logger, deployment.App, deployment.Id, reason);
         await StopQuietlyAsync(deployment, containerId, cancellationToken);
         var serving = deployment.PreviousSlot is { } previous ? $"{previous.Name()} keeps serving" : "nothing was serving";
@@ -248,8 +252,10 @@ public sealed partial class DeploymentRunner(
 
     private async Task FailAsync(DeploymentView deployment, bool switched, string? containerId, Exception ex, CancellationToken cancellationToken)
     {
-        Log.Failed(logger, deployment.App, deployment.Id, ex.Message, ex);
-        var message = ex is ContainerRuntimeException ? ex.Message : $"{ex.GetType().Name}: {ex.Message}";
+        // Docker's errors can quote the container's output or environment: masked before they are logged or stored.
+        var reason = redactor.Redact(ex.Message);
+        Log.Failed(logger, deployment.App, deployment.Id, reason, new RedactedException(ex, redactor));
+        var message = ex is ContainerRuntimeException ? reason : $"{ex.GetType().Name}: {reason}";
         if (!switched && containerId is not null)
         {
             await StopQuietlyAsync(deployment, containerId, cancellationToken);
@@ -269,7 +275,7 @@ public sealed partial class DeploymentRunner(
         }
         catch (ContainerRuntimeException ex)
         {
-            Log.CleanupFailed(logger, deployment.App, deployment.Id, ex.Message);
+            Log.CleanupFailed(logger, deployment.App, deployment.Id, redactor.Redact(ex.Message));
         }
     }
 
@@ -288,7 +294,8 @@ public sealed partial class DeploymentRunner(
         }
 
         var logs = await runtime.GetLogsAsync(containerId, 5, cancellationToken);
-        return $"the container is {container.State}" + (logs.Count > 0 ? $"; last output: {string.Join(" | ", logs)}" : string.Empty);
+        // The reason is logged, stored with the deployment and audited: an app that prints its config must not leak it there.
+        return $"the container is {container.State}" + (logs.Count > 0 ? $"; last output: {redactor.Redact(string.Join(" | ", logs))}" : string.Empty);
     }
 
     /// <summary>The container a deployment started, and the host port it is published on.</summary>

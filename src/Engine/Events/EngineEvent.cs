@@ -1,3 +1,4 @@
+using Cutover.Engine.Audit;
 using Cutover.Engine.Deployments;
 using Cutover.Engine.Health;
 using Cutover.Engine.Model;
@@ -25,3 +26,6 @@ public sealed record ConfigApplied(DateTimeOffset At, string Path, IReadOnlyList
 {
     public bool Accepted => Problems.Count == 0;
 }
+
+/// <summary>An entry was appended to the audit trail (published after it was committed).</summary>
+public sealed record AuditAppended(DateTimeOffset At, AuditEntryView Entry) : EngineEvent(At);

@@ -1,6 +1,7 @@
 using Cutover.Engine.Configuration;
 using Cutover.Engine.Persistence;
 using Cutover.Engine.Runtime;
+using Cutover.Engine.Secrets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,6 +15,7 @@ public sealed partial class EngineService(
     Recovery recovery,
     ConfigApplier applier,
     IContainerRuntime runtime,
+    SecretRedactor redactor,
     IOptions<EngineOptions> options,
     TimeProvider time,
     ILogger<EngineService> logger) : BackgroundService
@@ -49,7 +51,7 @@ public sealed partial class EngineService(
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                Log.ApplyFailed(logger, ex);
+                Log.ApplyFailed(logger, new RedactedException(ex, redactor));
             }
 
             _applied = next;
@@ -71,7 +73,7 @@ public sealed partial class EngineService(
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    Log.ReconcileFailed(logger, ex);
+                    Log.ReconcileFailed(logger, new RedactedException(ex, redactor));
                 }
             }
             else if (!warned)

@@ -1,12 +1,25 @@
+using Cutover.Engine.Audit;
+using Cutover.Engine.Events;
 using Cutover.Engine.Persistence.Entities;
+using Cutover.Engine.Secrets;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cutover.Engine.Persistence;
 
-/// <summary>Appends to the audit trail; nothing here updates or deletes an entry.</summary>
-public sealed class AuditLog(IDbContextFactory<CutoverDbContext> dbFactory, TimeProvider time)
+/// <summary>Appends to the hash-chained audit trail; nothing here updates or deletes an entry.</summary>
+public sealed class AuditLog(
+    IDbContextFactory<CutoverDbContext> dbFactory,
+    SecretRedactor redactor,
+    EngineEventStream events,
+    TimeProvider time) : IDisposable
 {
-    public async Task AppendAsync(
+    // The chain is linear only if no two appends read the same previous hash: one append at a time in this
+    // process, and the write transaction (BEGIN IMMEDIATE) keeps out any other process using the file.
+    private readonly SemaphoreSlim _appendGate = new(1, 1);
+
+    /// <summary>Appends an entry (its detail redacted of secrets), chained to the newest one, and publishes it.</summary>
+    /// <returns>The entry as stored.</returns>
+    public async Task<AuditEntryView> AppendAsync(
         string actor,
         string action,
         string outcome,
@@ -16,21 +29,54 @@ public sealed class AuditLog(IDbContextFactory<CutoverDbContext> dbFactory, Time
         long? deploymentId = null,
         string? address = null)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        db.AuditEvents.Add(new AuditEvent
+        var entry = new AuditEvent
         {
-            At = time.GetUtcNow().UtcDateTime,
             Actor = actor,
             Address = address,
             Action = action,
             Outcome = outcome,
             App = app,
             DeploymentId = deploymentId,
-            Detail = detail,
-        });
-        await db.SaveChangesAsync(cancellationToken);
+            // Redacted before hashing: the stored, hashed text is the only text there is.
+            Detail = detail is null ? null : redactor.Redact(detail),
+        };
+
+        await _appendGate.WaitAsync(cancellationToken);
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var head = await db.AuditHead.SingleOrDefaultAsync(h => h.Id == AuditHead.SingletonId, cancellationToken)
+                ?? await NewHeadAsync(db, cancellationToken);
+            var maxId = await db.AuditEvents.MaxAsync(a => (long?)a.Id, cancellationToken) ?? 0;
+
+            // The id is part of the hashed content, so it is chosen here rather than left to SQLite: inserting
+            // first and hashing afterwards would need an UPDATE of an append-only row. Taking the larger of the
+            // head and the table keeps ids unique even when rows were removed from, or forged onto, the end; the
+            // previous hash comes from the head, so such a removal or forgery breaks the chain visibly.
+            entry.Id = Math.Max(head.LastId, maxId) + 1;
+            entry.At = time.GetUtcNow().UtcDateTime;
+            entry.PreviousHash = head.LastHash;
+            entry.Hash = AuditHash.Compute(entry);
+            db.AuditEvents.Add(entry);
+
+            head.LastId = entry.Id;
+            head.LastHash = entry.Hash;
+            head.Count++;
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        finally
+        {
+            _appendGate.Release();
+        }
+
+        var view = AuditEntryView.From(entry);
+        events.Publish(new AuditAppended(time.GetUtcNow(), view));
+        return view;
     }
 
+    /// <summary>Up to <paramref name="take"/> entries, oldest first; <see cref="AuditReader"/> streams without a bound.</summary>
     public async Task<IReadOnlyList<AuditEvent>> ListAsync(DateTime? from, DateTime? to, string? app, int take, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -51,5 +97,21 @@ public sealed class AuditLog(IDbContextFactory<CutoverDbContext> dbFactory, Time
         }
 
         return await query.OrderBy(a => a.Id).Take(take).ToListAsync(cancellationToken);
+    }
+
+    public void Dispose() => _appendGate.Dispose();
+
+    /// <summary>The head of a trail that has none yet: empty, or (if start-up did not chain it) its newest hashed row.</summary>
+    private static async Task<AuditHead> NewHeadAsync(CutoverDbContext db, CancellationToken cancellationToken)
+    {
+        var last = await db.AuditEvents.AsNoTracking().OrderByDescending(a => a.Id).FirstOrDefaultAsync(cancellationToken);
+        var head = new AuditHead
+        {
+            LastId = last?.Id ?? 0,
+            LastHash = last?.Hash ?? AuditHash.Genesis,
+            Count = await db.AuditEvents.LongCountAsync(cancellationToken),
+        };
+        db.AuditHead.Add(head);
+        return head;
     }
 }

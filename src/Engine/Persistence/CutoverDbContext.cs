@@ -18,6 +18,8 @@ public sealed class CutoverDbContext(DbContextOptions<CutoverDbContext> options)
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
+    public DbSet<AuditHead> AuditHead => Set<AuditHead>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CutoverDbContext).Assembly);
 

@@ -1,9 +1,10 @@
+using Cutover.Engine.Audit;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cutover.Engine.Persistence;
 
 /// <summary>Creates the database file's folder, applies migrations and turns on WAL, before anything is served.</summary>
-public sealed class DatabaseInitializer(IDbContextFactory<CutoverDbContext> dbFactory)
+public sealed class DatabaseInitializer(IDbContextFactory<CutoverDbContext> dbFactory, AuditChainBackfill auditChain)
 {
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -16,5 +17,7 @@ public sealed class DatabaseInitializer(IDbContextFactory<CutoverDbContext> dbFa
         await db.Database.MigrateAsync(cancellationToken);
         // WAL lets the console read while a deployment writes; the setting is stored in the file itself.
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        // Audit rows from before the hash chain are chained now, so that an upgraded database verifies.
+        await auditChain.ChainUnhashedAsync(cancellationToken);
     }
 }

@@ -14,6 +14,8 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         builder.Property(a => a.Action).HasMaxLength(64);
         builder.Property(a => a.App).HasMaxLength(40);
         builder.Property(a => a.Outcome).HasMaxLength(16);
+        builder.Property(a => a.PreviousHash).HasMaxLength(64);
+        builder.Property(a => a.Hash).HasMaxLength(64);
         builder.HasIndex(a => a.At);
     }
 }

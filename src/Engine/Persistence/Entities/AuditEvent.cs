@@ -24,4 +24,10 @@ public sealed class AuditEvent
 
     /// <summary><c>ok</c>, <c>refused</c>, <c>failed</c>.</summary>
     public required string Outcome { get; set; }
+
+    /// <summary>The previous entry's <see cref="Hash"/> (64 zeros for the first entry): the link of the chain.</summary>
+    public string? PreviousHash { get; set; }
+
+    /// <summary>Hex SHA-256 over this entry and <see cref="PreviousHash"/>; null only on rows written before the chain existed.</summary>
+    public string? Hash { get; set; }
 }

@@ -73,9 +73,17 @@ namespace Cutover.Engine.Persistence.Migrations
                     b.Property<string>("Detail")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousHash")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -83,6 +91,27 @@ namespace Cutover.Engine.Persistence.Migrations
                     b.HasIndex("At");
 
                     b.ToTable("audit_events", (string)null);
+                });
+
+            modelBuilder.Entity("Cutover.Engine.Persistence.Entities.AuditHead", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("audit_head", (string)null);
                 });
 
             modelBuilder.Entity("Cutover.Engine.Persistence.Entities.ContainerRecord", b =>

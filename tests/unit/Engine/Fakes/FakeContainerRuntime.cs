@@ -16,6 +16,12 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
 
     public bool Reachable { get; set; } = true;
 
+    /// <summary>Containers exit as soon as they start, as an app that crashes at boot does.</summary>
+    public bool ExitOnStart { get; set; }
+
+    /// <summary>What every container has printed.</summary>
+    public IReadOnlyList<string> LogLines { get; set; } = ["fake log line"];
+
     public IReadOnlyCollection<ManagedContainer> Containers => _containers.Values.ToArray();
 
     public ManagedContainer? In(string app, Slot slot) => _containers.Values.SingleOrDefault(c => c.App == app && c.Slot == slot);
@@ -61,7 +67,7 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
         return container;
     }
 
-    public Task StartAsync(string containerId, CancellationToken cancellationToken) => Set(containerId, running: true, "start");
+    public Task StartAsync(string containerId, CancellationToken cancellationToken) => Set(containerId, running: !ExitOnStart, "start");
 
     public Task StopAsync(string containerId, TimeSpan timeout, CancellationToken cancellationToken) => Set(containerId, running: false, "stop");
 
@@ -73,7 +79,7 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
     }
 
     public Task<IReadOnlyList<string>> GetLogsAsync(string containerId, int tail, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<string>>(["fake log line"]);
+        Task.FromResult(LogLines);
 
     public Task<bool> PingAsync(CancellationToken cancellationToken) => Task.FromResult(Reachable);
 
