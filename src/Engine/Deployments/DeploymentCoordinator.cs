@@ -3,6 +3,7 @@ using Cutover.Engine.Configuration;
 using Cutover.Engine.Model;
 using Cutover.Engine.Persistence;
 using Cutover.Engine.Persistence.Entities;
+using Cutover.Engine.Secrets;
 using Microsoft.Extensions.Logging;
 
 namespace Cutover.Engine.Deployments;
@@ -18,6 +19,7 @@ public sealed partial class DeploymentCoordinator(
     AppStateStore state,
     AuditLog audit,
     DeploymentRunner runner,
+    SecretRedactor redactor,
     ILogger<DeploymentCoordinator> logger) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
@@ -66,7 +68,7 @@ public sealed partial class DeploymentCoordinator(
             var record = await PlanAsync(request, spec, cancellationToken);
             var view = await deployments.CreateAsync(record, cancellationToken);
             await audit.AppendAsync(request.RequestedBy, $"deployment.{request.Kind.ToString().ToLowerInvariant()}", "ok", request.App,
-                $"{view.Image} to {view.Slot.Name()}" + (request.Reason is null ? string.Empty : $": {request.Reason}"), cancellationToken, view.Id, request.Address);
+                $"{view.Image} to {view.Slot.Name()}" + (view.Reason is null ? string.Empty : $": {view.Reason}"), cancellationToken, view.Id, request.Address);
             var run = new RunningDeployment(view.Id);
             _running[request.App] = view.Id;
             _runs[view.Id] = run;
@@ -170,8 +172,9 @@ public sealed partial class DeploymentCoordinator(
             PreviousSlot = active,
             PreviousImage = current?.ActiveImage,
             RequestedBy = request.RequestedBy,
-            Reason = request.Reason,
-            Metadata = request.Metadata,
+            // A requester may paste a secret into a reason or metadata; what is stored is shown everywhere.
+            Reason = request.Reason is null ? null : redactor.Redact(request.Reason),
+            Metadata = request.Metadata is null ? null : redactor.Redact(request.Metadata),
         };
     }
 

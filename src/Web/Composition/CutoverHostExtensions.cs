@@ -54,6 +54,7 @@ public static class CutoverHostExtensions
         api.MapDeploymentsApi();
         api.MapStatsApi();
         api.MapHostApi();
+        api.MapAuditApi();
         app.MapHub<EventsHub>("/hubs/events");
 
         app.MapOpenApi();

@@ -12,6 +12,7 @@ public sealed record EventMessage(string Name, string? App, long? DeploymentId, 
         PullProgressed e => new("pull", e.App, e.DeploymentId, new { e.At, e.App, e.DeploymentId, e.Image, e.Status, e.Current, e.Total }),
         DrainProgressed e => new("drain", e.App, e.DeploymentId, new { e.At, e.App, e.DeploymentId, e.Slot, e.Status }),
         HealthChecked e => new("health", e.App, e.DeploymentId, new { e.At, e.App, e.DeploymentId, e.Slot, e.Result }),
+        AuditAppended e => new("audit", e.Entry.App, e.Entry.DeploymentId, e.Entry),
         ConfigApplied e => new("config", null, null, new { e.At, e.Path, e.Apps, e.Problems, e.Accepted }),
         _ => null,
     };

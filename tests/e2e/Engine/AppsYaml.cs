@@ -12,6 +12,8 @@ public sealed record AppsYaml(string App, string Image, int Listen, int Blue, in
 
     public string Pull { get; init; } = "never";
 
+    public string Container { get; init; } = "{ port: 8080 }";
+
     public Uri Url => new($"http://127.0.0.1:{Listen}/");
 
     public string Entry => $$"""
@@ -20,7 +22,7 @@ public sealed record AppsYaml(string App, string Image, int Listen, int Blue, in
             pull: {{Pull}}
             listen: 127.0.0.1:{{Listen}}
             slots: { blue: {{Blue}}, green: {{Green}} }
-            container: { port: 8080 }
+            container: {{Container}}
             health: {{Health}}
             drain: {{Drain}}
         """;
