@@ -4,8 +4,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-# busybox-static builds the runtime tests' tiny image, docker-registry serves pull tests, socat stands in for a returning Docker.
-bash scripts/setup-machine.sh busybox-static docker-registry socat || exit 1
+# busybox-static builds the runtime tests' tiny image, docker-registry serves pull tests, socat stands in for a returning Docker,
+# curl and jq run the s3dock example script.
+bash scripts/setup-machine.sh busybox-static docker-registry socat curl jq || exit 1
 
 results=$(mktemp -d)
 status=0

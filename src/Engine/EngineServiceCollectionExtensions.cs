@@ -35,6 +35,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<AppStateStore>();
         services.AddSingleton<HealthStore>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<Cutover.Engine.Secrets.SecretRedactor>();
 
         services.AddSingleton<HealthBoard>();
         services.AddSingleton<HealthRecorder>();

@@ -1,5 +1,6 @@
 using Cutover.Web.Cli;
 using Cutover.Web.Composition;
+using Microsoft.Extensions.Options;
 
 // "cutover <verb> ..." is the operator's CLI; no arguments, or host-style ones (--urls, --Cutover:...), start the host.
 if (CliApp.Handles(args))
@@ -17,8 +18,22 @@ builder.AddCutover();
 
 var app = builder.Build();
 app.MapCutover();
-await app.RunAsync();
-return 0;
+try
+{
+    await app.RunAsync();
+    return 0;
+}
+catch (OptionsValidationException ex)
+{
+    // Settings are checked at start-up; say what to fix without a stack trace.
+    Console.Error.WriteLine("cutover: the host did not start; fix these settings:");
+    foreach (var failure in ex.Failures)
+    {
+        Console.Error.WriteLine($"  - {failure}");
+    }
+
+    return 1;
+}
 
 /// <summary>The host's entry point, public so that tests can start it in-process.</summary>
 public partial class Program;

@@ -22,6 +22,7 @@ public sealed partial class DeploymentCoordinator(
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _running = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<long, RunningDeployment> _runs = new();
     private readonly ConcurrentDictionary<long, Task> _tasks = new();
     private readonly CancellationTokenSource _stopping = new();
 
@@ -32,16 +33,28 @@ public sealed partial class DeploymentCoordinator(
     /// <exception cref="UnknownAppException"/>
     /// <exception cref="DeploymentConflictException"/>
     /// <exception cref="DeploymentRequestException"/>
-    public async Task<DeploymentView> RequestAsync(DeploymentRequest request, CancellationToken cancellationToken)
+    /// <exception cref="IdempotencyKeyReusedException"/>
+    public async Task<DeploymentAdmission> RequestAsync(DeploymentRequest request, CancellationToken cancellationToken)
     {
         if (!config.Current.Apps.TryGetValue(request.App, out var spec))
         {
             throw new UnknownAppException(request.App);
         }
 
+        if (await FindReplayAsync(request, cancellationToken) is { } replay)
+        {
+            return replay;
+        }
+
         var gate = _locks.GetOrAdd(request.App, _ => new SemaphoreSlim(1, 1));
         if (!gate.Wait(0))
         {
+            // A retry that arrives while its first attempt is still being stored finds it here.
+            if (await FindReplayAsync(request, cancellationToken) is { } late)
+            {
+                return late;
+            }
+
             var running = RunningFor(request.App) ?? 0;
             await audit.AppendAsync(request.RequestedBy, "deployment.requested", "refused", request.App, $"deployment {running} is under way", cancellationToken, address: request.Address);
             throw new DeploymentConflictException(request.App, running);
@@ -53,10 +66,12 @@ public sealed partial class DeploymentCoordinator(
             var view = await deployments.CreateAsync(record, cancellationToken);
             await audit.AppendAsync(request.RequestedBy, $"deployment.{request.Kind.ToString().ToLowerInvariant()}", "ok", request.App,
                 $"{view.Image} to {view.Slot.Name()}" + (request.Reason is null ? string.Empty : $": {request.Reason}"), cancellationToken, view.Id, request.Address);
+            var run = new RunningDeployment(view.Id);
             _running[request.App] = view.Id;
-            _tasks[view.Id] = RunAsync(view, spec, gate);
+            _runs[view.Id] = run;
+            _tasks[view.Id] = RunAsync(view, spec, run, gate);
             Log.Accepted(logger, request.App, view.Id, view.Image, view.Slot, request.RequestedBy);
-            return view;
+            return new DeploymentAdmission(view, Replayed: false);
         }
         catch (Exception ex)
         {
@@ -68,6 +83,46 @@ public sealed partial class DeploymentCoordinator(
 
             throw;
         }
+    }
+
+    /// <summary>Stops a deployment that has not switched yet; it ends <see cref="DeploymentStatus.Cancelled"/>.</summary>
+    /// <exception cref="DeploymentCancelException">It is not under way, or has already switched.</exception>
+    public async Task CancelAsync(long id, string requestedBy, string? address, CancellationToken cancellationToken)
+    {
+        var stored = await deployments.GetAsync(id, cancellationToken);
+        if (!_runs.TryGetValue(id, out var run))
+        {
+            var why = stored is null ? $"There is no deployment {id}." : $"Deployment {id} has already ended: {stored.Status.ToSnakeCase()}.";
+            await audit.AppendAsync(requestedBy, "deployment.cancel", "refused", stored?.App, why, cancellationToken, stored is null ? null : id, address);
+            throw new DeploymentCancelException(why);
+        }
+
+        if (!run.TryCancel(requestedBy))
+        {
+            var why = $"Deployment {id} has already switched traffic to its new slot; roll back instead.";
+            await audit.AppendAsync(requestedBy, "deployment.cancel", "refused", stored?.App, why, cancellationToken, id, address);
+            throw new DeploymentCancelException(why);
+        }
+
+        await audit.AppendAsync(requestedBy, "deployment.cancel", "ok", stored?.App, "cancel requested before the switch", cancellationToken, id, address);
+    }
+
+    /// <summary>Waits until the deployment ends or <paramref name="bound"/> passes; returns it as stored then.</summary>
+    public async Task<DeploymentView?> WaitAsync(long id, TimeSpan bound, CancellationToken cancellationToken)
+    {
+        if (_runs.TryGetValue(id, out var run))
+        {
+            try
+            {
+                await run.Ended.WaitAsync(bound, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // The caller reads the status and tells its own client the deployment still runs.
+            }
+        }
+
+        return await deployments.GetAsync(id, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -106,6 +161,7 @@ public sealed partial class DeploymentCoordinator(
 
         return new DeploymentRecord
         {
+            IdempotencyKey = request.IdempotencyKey,
             App = request.App,
             Image = image,
             Kind = request.Kind,
@@ -118,13 +174,28 @@ public sealed partial class DeploymentCoordinator(
         };
     }
 
-    private async Task RunAsync(DeploymentView view, AppSpec spec, SemaphoreSlim gate)
+    private async Task<DeploymentAdmission?> FindReplayAsync(DeploymentRequest request, CancellationToken cancellationToken)
+    {
+        if (request.IdempotencyKey is not { } key || await deployments.FindByIdempotencyKeyAsync(request.App, key, cancellationToken) is not { } first)
+        {
+            return null;
+        }
+
+        if (first.Kind != request.Kind || (request.Image is not null && request.Image != first.Image))
+        {
+            throw new IdempotencyKeyReusedException(key, first);
+        }
+
+        return new DeploymentAdmission(first, Replayed: true);
+    }
+
+    private async Task RunAsync(DeploymentView view, AppSpec spec, RunningDeployment run, SemaphoreSlim gate)
     {
         // Off the caller's thread and token: the request returns 202 while the deployment goes on.
         await Task.Yield();
         try
         {
-            await runner.RunAsync(view, spec, _stopping.Token);
+            await runner.RunAsync(view, spec, run, _stopping.Token);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
@@ -137,7 +208,10 @@ public sealed partial class DeploymentCoordinator(
         finally
         {
             _running.TryRemove(view.App, out _);
+            _runs.TryRemove(view.Id, out _);
             _tasks.TryRemove(view.Id, out _);
+            run.MarkEnded();
+            run.Dispose();
             gate.Release();
         }
     }

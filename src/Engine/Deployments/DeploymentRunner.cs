@@ -29,11 +29,17 @@ public sealed partial class DeploymentRunner(
     IOptions<EngineOptions> options,
     ILogger<DeploymentRunner> logger)
 {
-    public async Task RunAsync(DeploymentView deployment, AppSpec spec, CancellationToken cancellationToken)
+    /// <param name="run">The deployment's cancel request and point of no return.</param>
+    /// <param name="stopping">Fires when the host stops: the deployment is left for recovery at the next start.</param>
+    public async Task RunAsync(DeploymentView deployment, AppSpec spec, RunningDeployment run, CancellationToken stopping)
     {
         var id = deployment.Id;
         var switched = false;
         StartedSlot? started = null;
+
+        // Until the switch, a cancel stops the deployment; after it, only the host stopping does.
+        using var beforeSwitch = CancellationTokenSource.CreateLinkedTokenSource(stopping, run.CancelToken);
+        var cancellationToken = beforeSwitch.Token;
         try
         {
             var reused = await FindReusableContainerAsync(deployment, cancellationToken);
@@ -54,27 +60,37 @@ public sealed partial class DeploymentRunner(
                 spec.Name, deployment.Slot, started.Port, spec.Health, id, ct => WhyNotRunningAsync(containerId, ct), cancellationToken);
             if (!verdict.Healthy)
             {
-                await RollBackAsync(deployment, containerId, verdict.Reason!, cancellationToken);
+                await RollBackAsync(deployment, containerId, verdict.Reason!, stopping);
                 return;
             }
 
-            await SwitchAsync(deployment, spec, started, verdict, cancellationToken);
+            if (!run.TryBeginSwitch())
+            {
+                throw new OperationCanceledException(run.CancelToken);
+            }
+
+            await SwitchAsync(deployment, spec, started, verdict, stopping);
             switched = true;
 
-            var drained = await DrainPreviousAsync(deployment, spec, cancellationToken);
-            await deployments.TransitionAsync(id, DeploymentStatus.Completed, drained, cancellationToken);
-            await audit.AppendAsync("engine", "deployment.completed", "ok", spec.Name, $"{deployment.Image} serves from {deployment.Slot.Name()}; {drained}", cancellationToken, id);
+            var drained = await DrainPreviousAsync(deployment, spec, stopping);
+            await deployments.TransitionAsync(id, DeploymentStatus.Completed, drained, stopping);
+            await audit.AppendAsync("engine", "deployment.completed", "ok", spec.Name, $"{deployment.Image} serves from {deployment.Slot.Name()}; {drained}", stopping, id);
             Log.Completed(logger, spec.Name, id, deployment.Image, deployment.Slot);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             // The host is stopping: the stored step tells the next start whether to finish or roll back.
             Log.Interrupted(logger, spec.Name, id);
             throw;
         }
+        catch (Exception) when (!switched && run.CancelledBy is { } cancelledBy)
+        {
+            // Whatever the interrupted step threw (a cancelled pull surfaces as an I/O error), the cause is the cancel.
+            await CancelAsync(deployment, started?.ContainerId, cancelledBy, stopping);
+        }
         catch (Exception ex)
         {
-            await FailAsync(deployment, switched, started?.ContainerId, ex, cancellationToken);
+            await FailAsync(deployment, switched, started?.ContainerId, ex, stopping);
         }
     }
 
@@ -216,6 +232,20 @@ public sealed partial class DeploymentRunner(
         await audit.AppendAsync("engine", "deployment.rolled_back", "failed", deployment.App, reason, cancellationToken, deployment.Id);
     }
 
+    private async Task CancelAsync(DeploymentView deployment, string? containerId, string cancelledBy, CancellationToken cancellationToken)
+    {
+        Log.Cancelled(logger, deployment.App, deployment.Id, cancelledBy);
+        if (containerId is not null)
+        {
+            await StopQuietlyAsync(deployment, containerId, cancellationToken);
+        }
+
+        var serving = deployment.PreviousSlot is { } previous ? $"{previous.Name()} keeps serving" : "nothing was serving";
+        var detail = $"cancelled by {cancelledBy} before the switch; {serving}";
+        await deployments.TransitionAsync(deployment.Id, DeploymentStatus.Cancelled, detail, cancellationToken, detail);
+        await audit.AppendAsync("engine", "deployment.cancelled", "ok", deployment.App, detail, cancellationToken, deployment.Id);
+    }
+
     private async Task FailAsync(DeploymentView deployment, bool switched, string? containerId, Exception ex, CancellationToken cancellationToken)
     {
         Log.Failed(logger, deployment.App, deployment.Id, ex.Message, ex);
@@ -288,5 +318,8 @@ public sealed partial class DeploymentRunner(
 
         [LoggerMessage(6, LogLevel.Error, "Proxy listener of {App} is down: {Reason}")]
         public static partial void ListenerDown(ILogger logger, string app, string reason);
+
+        [LoggerMessage(7, LogLevel.Warning, "Deployment {DeploymentId} of {App} cancelled by {RequestedBy} before the switch")]
+        public static partial void Cancelled(ILogger logger, string app, long deploymentId, string requestedBy);
     }
 }

@@ -1,9 +1,11 @@
+using System.Text.Json;
 using Cutover.Engine.Model;
 using Cutover.Engine.Persistence.Entities;
 
 namespace Cutover.Engine.Deployments;
 
 /// <summary>A deployment as the API, the console and the events show it.</summary>
+/// <param name="Metadata">The requester's free-form JSON object, e.g. s3dock's git hash and promoted_by.</param>
 /// <param name="StartedAt">When it was requested (and queued).</param>
 public sealed record DeploymentView(
     long Id,
@@ -16,7 +18,7 @@ public sealed record DeploymentView(
     DeploymentStatus Status,
     string RequestedBy,
     string? Reason,
-    string? Metadata,
+    JsonElement? Metadata,
     DateTimeOffset StartedAt,
     DateTimeOffset? FinishedAt,
     string? Error,
@@ -33,11 +35,17 @@ public sealed record DeploymentView(
         record.Status,
         record.RequestedBy,
         record.Reason,
-        record.Metadata,
+        ParseMetadata(record.Metadata),
         AsUtc(record.CreatedAt),
         record.FinishedAt is { } finished ? AsUtc(finished) : null,
         record.Error,
         record.Steps.OrderBy(s => s.Id).Select(s => new DeploymentStepView(s.Status, AsUtc(s.At), s.Message)).ToArray());
+
+    /// <summary>The seconds a finished deployment took, from request to its last step.</summary>
+    public double? DurationSeconds => FinishedAt is { } finished ? Math.Round((finished - StartedAt).TotalSeconds, 3) : null;
+
+    private static JsonElement? ParseMetadata(string? json) =>
+        json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
 
     private static DateTimeOffset AsUtc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 }

@@ -21,8 +21,8 @@ public sealed class EngineEventStream
         }
     }
 
-    /// <summary>Every event published from now until <paramref name="cancellationToken"/> fires.</summary>
-    public async IAsyncEnumerable<EngineEvent> SubscribeAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>Starts buffering events at once, so a caller can read a snapshot after subscribing and miss nothing.</summary>
+    public EngineEventSubscription Subscribe()
     {
         var channel = Channel.CreateBounded<EngineEvent>(new BoundedChannelOptions(SubscriberCapacity)
         {
@@ -34,19 +34,30 @@ public sealed class EngineEventStream
             _subscribers.Add(channel);
         }
 
-        try
-        {
-            await foreach (var engineEvent in channel.Reader.ReadAllAsync(cancellationToken))
-            {
-                yield return engineEvent;
-            }
-        }
-        finally
+        return new EngineEventSubscription(channel.Reader, () =>
         {
             lock (_gate)
             {
                 _subscribers.Remove(channel);
             }
+        });
+    }
+
+    /// <summary>Every event published from the first read until <paramref name="cancellationToken"/> fires.</summary>
+    public async IAsyncEnumerable<EngineEvent> SubscribeAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var subscription = Subscribe();
+        await foreach (var engineEvent in subscription.ReadAllAsync(cancellationToken))
+        {
+            yield return engineEvent;
         }
     }
+}
+
+/// <summary>One subscriber's buffered events; disposing it unsubscribes.</summary>
+public sealed class EngineEventSubscription(ChannelReader<EngineEvent> reader, Action unsubscribe) : IDisposable
+{
+    public IAsyncEnumerable<EngineEvent> ReadAllAsync(CancellationToken cancellationToken) => reader.ReadAllAsync(cancellationToken);
+
+    public void Dispose() => unsubscribe();
 }

@@ -51,18 +51,51 @@ public sealed class DeploymentStore(IDbContextFactory<CutoverDbContext> dbFactor
         return record is null ? null : DeploymentView.From(record);
     }
 
-    /// <summary>The newest deployments first, optionally of one app.</summary>
-    public async Task<IReadOnlyList<DeploymentView>> ListAsync(string? app, int skip, int take, CancellationToken cancellationToken)
+    public async Task<DeploymentView?> FindByIdempotencyKeyAsync(string app, string key, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var query = db.Deployments.AsNoTracking().Include(d => d.Steps).AsQueryable();
+        var record = await db.Deployments.AsNoTracking().Include(d => d.Steps)
+            .SingleOrDefaultAsync(d => d.App == app && d.IdempotencyKey == key, cancellationToken);
+        return record is null ? null : DeploymentView.From(record);
+    }
+
+    /// <summary>One page of deployments, newest first, optionally of one app and one status.</summary>
+    public async Task<DeploymentPage> ListAsync(string? app, DeploymentStatus? status, int skip, int take, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = db.Deployments.AsNoTracking().AsQueryable();
         if (app is not null)
         {
             query = query.Where(d => d.App == app);
         }
 
-        var records = await query.OrderByDescending(d => d.Id).Skip(skip).Take(take).ToListAsync(cancellationToken);
-        return records.Select(DeploymentView.From).ToArray();
+        if (status is { } s)
+        {
+            query = query.Where(d => d.Status == s);
+        }
+
+        var total = await query.CountAsync(cancellationToken);
+        var records = await query.Include(d => d.Steps).OrderByDescending(d => d.Id).Skip(skip).Take(take).ToListAsync(cancellationToken);
+        return new DeploymentPage(records.Select(DeploymentView.From).ToArray(), total, skip, take);
+    }
+
+    /// <summary>Outcome counts and durations of finished deployments, per app.</summary>
+    public async Task<IReadOnlyList<DeploymentStats>> StatsAsync(string? app, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var query = db.Deployments.AsNoTracking().Where(d => d.FinishedAt != null);
+        if (app is not null)
+        {
+            query = query.Where(d => d.App == app);
+        }
+
+        var finished = await query
+            .Select(d => new FinishedDeployment(d.App, d.Status, d.CreatedAt, d.FinishedAt!.Value))
+            .ToListAsync(cancellationToken);
+        return finished.GroupBy(d => d.App, StringComparer.Ordinal)
+            .Select(g => DeploymentStats.Of(g.Key, g.ToArray()))
+            .OrderBy(s => s.App, StringComparer.Ordinal)
+            .ToArray();
     }
 
     /// <summary>Deployments that were under way when the host last stopped.</summary>

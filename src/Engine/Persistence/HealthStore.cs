@@ -25,11 +25,17 @@ public sealed class HealthStore(IDbContextFactory<CutoverDbContext> dbFactory)
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    /// <summary>The newest checks of an app, newest first.</summary>
-    public async Task<IReadOnlyList<HealthCheckRecord>> ListAsync(string app, int take, CancellationToken cancellationToken)
+    /// <summary>The newest checks of an app (optionally of one slot), newest first.</summary>
+    public async Task<IReadOnlyList<HealthCheckRecord>> ListAsync(string app, Slot? slot, int take, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.HealthChecks.AsNoTracking().Where(h => h.App == app).OrderByDescending(h => h.Id).Take(take).ToListAsync(cancellationToken);
+        var query = db.HealthChecks.AsNoTracking().Where(h => h.App == app);
+        if (slot is { } s)
+        {
+            query = query.Where(h => h.Slot == s);
+        }
+
+        return await query.OrderByDescending(h => h.Id).Take(take).ToListAsync(cancellationToken);
     }
 
     /// <summary>Deletes checks older than <paramref name="cutoff"/>; returns how many.</summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Serialization;
 using Cutover.Engine.Configuration;
 using Cutover.Engine.Model;
 
@@ -25,7 +26,20 @@ public interface ITrafficSwitch
 }
 
 /// <summary>A drain under way: what is left and the time before each deadline.</summary>
-public sealed record DrainStatus(long RequestsLeft, long SocketsLeft, TimeSpan RequestTimeLeft, TimeSpan SocketTimeLeft, TimeSpan Elapsed);
+public sealed record DrainStatus(
+    long RequestsLeft,
+    long SocketsLeft,
+    [property: JsonIgnore] TimeSpan RequestTimeLeft,
+    [property: JsonIgnore] TimeSpan SocketTimeLeft,
+    [property: JsonIgnore] TimeSpan Elapsed)
+{
+    // Seconds are what scripts and browsers read without a TimeSpan parser.
+    public double RequestSecondsLeft => Math.Round(RequestTimeLeft.TotalSeconds, 2);
+
+    public double SocketSecondsLeft => Math.Round(SocketTimeLeft.TotalSeconds, 2);
+
+    public double ElapsedSeconds => Math.Round(Elapsed.TotalSeconds, 2);
+}
 
 /// <summary>How a drain ended.</summary>
 public sealed record DrainOutcome(long RequestsAborted, long SocketsAborted, long Stragglers, TimeSpan Elapsed)

@@ -1,9 +1,25 @@
+using System.Text.Json;
+using Cutover.Engine.Configuration;
 using Cutover.Engine.Deployments;
+using Cutover.Engine.Model;
 
 namespace Cutover.Web.Api;
 
 /// <summary>The body of a deployment request.</summary>
-public sealed record DeployBody(string? Image, string? Reason);
+/// <param name="Metadata">Any JSON object, e.g. s3dock's git_hash, promoted_by and source_tag.</param>
+public sealed record DeployBody(string? Image, string? Reason, JsonElement? Metadata);
 
-/// <summary>The answer to an accepted deployment request.</summary>
-public sealed record DeploymentAccepted(long Id, string App, string Image, DeploymentStatus Status, string Url);
+/// <summary>The optional body of a redeploy or a rollback.</summary>
+public sealed record ReasonBody(string? Reason);
+
+/// <summary>One stored health check.</summary>
+public sealed record HealthCheckView(DateTimeOffset At, Slot Slot, bool Healthy, int? StatusCode, double LatencyMs, string? Error, long? DeploymentId);
+
+/// <summary>The tail of a slot container's output.</summary>
+public sealed record ContainerLogsView(string App, Slot Slot, string ContainerId, IReadOnlyList<string> Lines);
+
+/// <summary>The host at a glance.</summary>
+public sealed record HostStatusView(string Version, DateTimeOffset StartedAt, string AppsFile, int Apps, IReadOnlyList<DeploymentView> Running, ConfigRejection? LastConfigRejection);
+
+/// <summary>The apps.yaml in force, secrets redacted, and why the last edit was refused if it was.</summary>
+public sealed record ConfigView(string Path, string Text, ConfigRejection? LastRejection);

@@ -16,6 +16,12 @@ internal static class ApiProblems
     public static ProblemHttpResult BadRequest(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: detail);
 
+    public static ProblemHttpResult Conflict(string title, string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: title, detail: detail);
+
+    public static ProblemHttpResult RuntimeUnavailable(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Container runtime unavailable", detail: detail);
+
     /// <summary>Maps what <see cref="DeploymentCoordinator.RequestAsync"/> refuses with.</summary>
     public static ProblemHttpResult From(Exception refusal) => refusal switch
     {
@@ -25,8 +31,13 @@ internal static class ApiProblems
             title: "Deployment under way",
             detail: e.Message,
             extensions: new Dictionary<string, object?> { ["runningDeployment"] = $"/api/deployments/{e.RunningId}" }),
+        IdempotencyKeyReusedException e => TypedResults.Problem(
+            statusCode: StatusCodes.Status422UnprocessableEntity,
+            title: "Idempotency key reused",
+            detail: e.Message,
+            extensions: new Dictionary<string, object?> { ["firstDeployment"] = $"/api/deployments/{e.First.Id}" }),
         DeploymentRequestException e => BadRequest(e.Message),
-        ContainerRuntimeException e => TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Container runtime unavailable", detail: e.Message),
+        ContainerRuntimeException e => RuntimeUnavailable(e.Message),
         _ => throw refusal,
     };
 }

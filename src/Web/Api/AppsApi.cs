@@ -1,19 +1,90 @@
+using Cutover.Engine.Configuration;
+using Cutover.Engine.Model;
+using Cutover.Engine.Persistence;
+using Cutover.Engine.Runtime;
+using Cutover.Engine.Secrets;
 using Cutover.Engine.Status;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cutover.Web.Api;
 
-/// <summary>Read the applications: what serves, how healthy, how busy.</summary>
+/// <summary>Read the applications: what serves, how healthy, how busy, what their containers print.</summary>
 public static class AppsApi
 {
+    private const int MaxHealthRows = 1000;
+    private const int MaxLogLines = 5000;
+
     public static IEndpointRouteBuilder MapAppsApi(this IEndpointRouteBuilder routes)
     {
         var apps = routes.MapGroup("/api/apps").WithTags("Apps");
-        apps.MapGet("/", async (AppStatusReader reader, CancellationToken cancellationToken) => TypedResults.Ok(await reader.ListAsync(cancellationToken)));
-        apps.MapGet("/{app}", GetAsync);
+        apps.MapGet("/", async (AppStatusReader reader, CancellationToken cancellationToken) => TypedResults.Ok(await reader.ListAsync(cancellationToken)))
+            .WithSummary("Every application: active slot, image, health, in-flight requests and sockets.");
+        apps.MapGet("/{app}", GetAsync).WithSummary("One application with both slots.");
+        apps.MapGet("/{app}/health", HealthAsync).WithSummary("Health-check history with latencies, newest first.");
+        apps.MapGet("/{app}/logs", LogsAsync).WithSummary("The tail of a slot container's output (default: the active slot).");
         return routes;
     }
 
     private static async Task<Results<Ok<AppStatus>, ProblemHttpResult>> GetAsync(string app, AppStatusReader reader, CancellationToken cancellationToken) =>
         await reader.GetAsync(app, cancellationToken) is { } status ? TypedResults.Ok(status) : ApiProblems.UnknownApp(app);
+
+    private static async Task<Results<Ok<HealthCheckView[]>, ProblemHttpResult>> HealthAsync(
+        string app, AppsConfigMonitor config, HealthStore health, CancellationToken cancellationToken, int limit = 100, string? slot = null)
+    {
+        if (!config.Current.Apps.ContainsKey(app))
+        {
+            return ApiProblems.UnknownApp(app);
+        }
+
+        if (SlotQuery.Parse(slot, out var which) is { } bad)
+        {
+            return bad;
+        }
+
+        var rows = await health.ListAsync(app, which, Math.Clamp(limit, 1, MaxHealthRows), cancellationToken);
+        return TypedResults.Ok(rows.Select(r => new HealthCheckView(
+            new DateTimeOffset(DateTime.SpecifyKind(r.At, DateTimeKind.Utc)), r.Slot, r.Healthy, r.StatusCode, Math.Round(r.LatencyMs, 2), r.Error, r.DeploymentId)).ToArray());
+    }
+
+    private static async Task<Results<Ok<ContainerLogsView>, ProblemHttpResult>> LogsAsync(
+        string app,
+        AppsConfigMonitor config,
+        AppStateStore state,
+        IContainerRuntime runtime,
+        SecretRedactor redaction,
+        CancellationToken cancellationToken,
+        string? slot = null,
+        int tail = 100)
+    {
+        if (!config.Current.Apps.ContainsKey(app))
+        {
+            return ApiProblems.UnknownApp(app);
+        }
+
+        if (SlotQuery.Parse(slot, out var which) is { } bad)
+        {
+            return bad;
+        }
+
+        var chosen = which ?? (await state.GetAsync(app, cancellationToken))?.ActiveSlot;
+        if (chosen is not { } s)
+        {
+            return ApiProblems.NotFound($"Application '{app}' has no active slot yet; name one with ?slot=blue or ?slot=green.");
+        }
+
+        if (await state.GetContainerAsync(app, s, cancellationToken) is not { } container)
+        {
+            return ApiProblems.NotFound($"Application '{app}' has no {s.Name()} container.");
+        }
+
+        try
+        {
+            var lines = await runtime.GetLogsAsync(container.ContainerId, Math.Clamp(tail, 1, MaxLogLines), cancellationToken);
+            return TypedResults.Ok(new ContainerLogsView(app, s, container.ContainerId, lines.Select(redaction.Redact).ToArray()));
+        }
+        catch (ContainerRuntimeException ex)
+        {
+            return ApiProblems.RuntimeUnavailable(ex.Message);
+        }
+    }
 }

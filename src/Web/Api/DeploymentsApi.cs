@@ -2,13 +2,12 @@ using System.Text.Json;
 using Cutover.Engine.Configuration;
 using Cutover.Engine.Deployments;
 using Cutover.Engine.Persistence;
+using Cutover.Web.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 
 namespace Cutover.Web.Api;
 
-/// <summary>Deploy, roll back and read deployments.</summary>
+/// <summary>Deploy, redeploy, roll back, cancel and read deployments.</summary>
 public static class DeploymentsApi
 {
     private const int MaxPageSize = 200;
@@ -16,34 +15,33 @@ public static class DeploymentsApi
     public static IEndpointRouteBuilder MapDeploymentsApi(this IEndpointRouteBuilder routes)
     {
         var apps = routes.MapGroup("/api/apps/{app}").WithTags("Deployments");
-        apps.MapPost("/deployments", DeployAsync);
-        apps.MapPost("/rollback", RollbackAsync);
-        apps.MapGet("/deployments", ListForAppAsync);
+        apps.MapPost("/deployments", DeployAsync).RequireRateLimiting(MutationRateLimit.PolicyName)
+            .WithSummary("Deploy an image: health-checked, switched, the old slot drained; rolled back when unhealthy.");
+        apps.MapPost("/redeploy", RedeployAsync).RequireRateLimiting(MutationRateLimit.PolicyName)
+            .WithSummary("Deploy the active image again in a fresh container.");
+        apps.MapPost("/rollback", RollbackAsync).RequireRateLimiting(MutationRateLimit.PolicyName)
+            .WithSummary("Go back to the previous image, reusing its kept container (no pull).");
+        apps.MapGet("/deployments", ListForAppAsync).WithSummary("The app's deployments, newest first.");
 
         var deployments = routes.MapGroup("/api/deployments").WithTags("Deployments");
-        deployments.MapGet("/", ListAsync);
+        deployments.MapGet("/", ListAsync).WithSummary("Every deployment, newest first.");
         deployments.MapGet("/{id:long}", GetAsync);
+        deployments.MapPost("/{id:long}/cancel", CancelAsync).RequireRateLimiting(MutationRateLimit.PolicyName)
+            .WithSummary("Stop a deployment that has not switched traffic yet.");
+        deployments.MapGet("/{id:long}/events", DeploymentEvents.StreamAsync)
+            .WithSummary("Server-sent events of one deployment until it ends.");
         return routes;
     }
 
-    private static async Task<Results<Accepted<DeploymentAccepted>, ProblemHttpResult>> DeployAsync(
-        string app,
-        HttpRequest request,
-        DeploymentCoordinator coordinator,
-        IOptions<JsonOptions> json,
-        CancellationToken cancellationToken)
+    private static async Task<IResult> DeployAsync(string app, HttpContext context, DeploymentCoordinator coordinator, CancellationToken cancellationToken)
     {
-        DeployBody? body;
-        try
+        var body = await RequestBody.ReadAsync<DeployBody>(context, required: true, cancellationToken);
+        if (body.Problem is { } bad)
         {
-            body = await JsonSerializer.DeserializeAsync<DeployBody>(request.Body, json.Value.SerializerOptions, cancellationToken);
-        }
-        catch (JsonException ex)
-        {
-            return ApiProblems.BadRequest($"The body is not valid JSON: {ex.Message}");
+            return bad;
         }
 
-        if (body?.Image is not { Length: > 0 } image)
+        if (body.Value?.Image is not { Length: > 0 } image)
         {
             return ApiProblems.BadRequest("The body must be a JSON object with an \"image\", e.g. {\"image\": \"shop:1.4.2\"}.");
         }
@@ -53,31 +51,97 @@ public static class DeploymentsApi
             return ApiProblems.BadRequest($"'{image}' is not a valid image reference: {error}");
         }
 
-        return await RequestAsync(coordinator, new DeploymentRequest(app, image, DeploymentKind.Deploy, Requester(request), body.Reason, Address: Address(request)), cancellationToken);
+        if (DeploymentMetadata.Validate(body.Value.Metadata, out var metadata) is { } metadataError)
+        {
+            return ApiProblems.BadRequest(metadataError);
+        }
+
+        return await RequestAsync(context, coordinator, app, image, DeploymentKind.Deploy, body.Value.Reason, metadata, cancellationToken);
     }
 
-    private static Task<Results<Accepted<DeploymentAccepted>, ProblemHttpResult>> RollbackAsync(
-        string app,
-        HttpRequest request,
-        DeploymentCoordinator coordinator,
-        CancellationToken cancellationToken) =>
-        RequestAsync(coordinator, new DeploymentRequest(app, null, DeploymentKind.Rollback, Requester(request), "rollback requested", Address: Address(request)), cancellationToken);
+    private static Task<IResult> RedeployAsync(string app, HttpContext context, DeploymentCoordinator coordinator, CancellationToken cancellationToken) =>
+        RequestWithReasonAsync(app, context, coordinator, DeploymentKind.Redeploy, "redeploy requested", cancellationToken);
 
-    private static async Task<Results<Accepted<DeploymentAccepted>, ProblemHttpResult>> RequestAsync(
+    private static Task<IResult> RollbackAsync(string app, HttpContext context, DeploymentCoordinator coordinator, CancellationToken cancellationToken) =>
+        RequestWithReasonAsync(app, context, coordinator, DeploymentKind.Rollback, "rollback requested", cancellationToken);
+
+    private static async Task<IResult> RequestWithReasonAsync(
+        string app, HttpContext context, DeploymentCoordinator coordinator, DeploymentKind kind, string defaultReason, CancellationToken cancellationToken)
+    {
+        var body = await RequestBody.ReadAsync<ReasonBody>(context, required: false, cancellationToken);
+        return body.Problem ?? await RequestAsync(context, coordinator, app, null, kind, body.Value?.Reason ?? defaultReason, null, cancellationToken);
+    }
+
+    private static async Task<IResult> RequestAsync(
+        HttpContext context,
         DeploymentCoordinator coordinator,
-        DeploymentRequest request,
+        string app,
+        string? image,
+        DeploymentKind kind,
+        string? reason,
+        string? metadata,
         CancellationToken cancellationToken)
     {
+        if (WaitBound.Parse(context.Request.Query) is { Problem: { } badWait })
+        {
+            return badWait;
+        }
+
+        if (IdempotencyKey.Read(context.Request, out var key) is { } badKey)
+        {
+            return ApiProblems.BadRequest(badKey);
+        }
+
+        DeploymentAdmission admission;
         try
         {
-            var view = await coordinator.RequestAsync(request, cancellationToken);
-            var url = $"/api/deployments/{view.Id}";
-            return TypedResults.Accepted(url, new DeploymentAccepted(view.Id, view.App, view.Image, view.Status, url));
+            admission = await coordinator.RequestAsync(
+                new DeploymentRequest(app, image, kind, ApiCaller.NameOf(context), reason, metadata, ApiCaller.AddressOf(context), key),
+                cancellationToken);
         }
-        catch (Exception ex) when (ex is UnknownAppException or DeploymentConflictException or DeploymentRequestException)
+        catch (Exception ex) when (ex is UnknownAppException or DeploymentConflictException or DeploymentRequestException or IdempotencyKeyReusedException)
         {
             return ApiProblems.From(ex);
         }
+
+        var view = admission.Deployment;
+        if (admission.Replayed)
+        {
+            context.Response.Headers["Idempotent-Replayed"] = "true";
+        }
+
+        if (WaitBound.Parse(context.Request.Query).Bound is { } bound)
+        {
+            view = await coordinator.WaitAsync(view.Id, bound, cancellationToken) ?? view;
+        }
+
+        var url = $"/api/deployments/{view.Id}";
+        context.Response.Headers.Location = url;
+        return view.Status.IsTerminal() || admission.Replayed
+            ? TypedResults.Ok(view)
+            : TypedResults.Json(view, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<IResult> CancelAsync(long id, HttpContext context, DeploymentCoordinator coordinator, DeploymentStore store, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await coordinator.CancelAsync(id, ApiCaller.NameOf(context), ApiCaller.AddressOf(context), cancellationToken);
+        }
+        catch (DeploymentCancelException ex)
+        {
+            return await store.GetAsync(id, cancellationToken) is null ? ApiProblems.NotFound(ex.Message) : ApiProblems.Conflict("Cannot cancel", ex.Message);
+        }
+
+        if (WaitBound.Parse(context.Request.Query) is { Problem: { } badWait })
+        {
+            return badWait;
+        }
+
+        var view = WaitBound.Parse(context.Request.Query).Bound is { } bound
+            ? await coordinator.WaitAsync(id, bound, cancellationToken)
+            : await store.GetAsync(id, cancellationToken);
+        return view!.Status.IsTerminal() ? TypedResults.Ok(view) : TypedResults.Json(view, statusCode: StatusCodes.Status202Accepted);
     }
 
     private static async Task<Results<Ok<DeploymentView>, ProblemHttpResult>> GetAsync(long id, DeploymentStore store, CancellationToken cancellationToken) =>
@@ -85,11 +149,12 @@ public static class DeploymentsApi
             ? TypedResults.Ok(view)
             : ApiProblems.NotFound($"There is no deployment {id}.");
 
-    private static async Task<Results<Ok<IReadOnlyList<DeploymentView>>, ProblemHttpResult>> ListForAppAsync(
+    private static async Task<Results<Ok<DeploymentPage>, ProblemHttpResult>> ListForAppAsync(
         string app,
         AppsConfigMonitor config,
         DeploymentStore store,
         CancellationToken cancellationToken,
+        string? status = null,
         int skip = 0,
         int take = 50)
     {
@@ -98,19 +163,32 @@ public static class DeploymentsApi
             return ApiProblems.UnknownApp(app);
         }
 
-        var views = await store.ListAsync(app, Math.Max(0, skip), Math.Clamp(take, 1, MaxPageSize), cancellationToken);
-        return TypedResults.Ok(views);
+        return await PageAsync(store, app, status, skip, take, cancellationToken);
     }
 
-    private static async Task<Ok<IReadOnlyList<DeploymentView>>> ListAsync(DeploymentStore store, CancellationToken cancellationToken, int skip = 0, int take = 50)
+    private static Task<Results<Ok<DeploymentPage>, ProblemHttpResult>> ListAsync(
+        DeploymentStore store,
+        CancellationToken cancellationToken,
+        string? app = null,
+        string? status = null,
+        int skip = 0,
+        int take = 50) =>
+        PageAsync(store, app, status, skip, take, cancellationToken);
+
+    private static async Task<Results<Ok<DeploymentPage>, ProblemHttpResult>> PageAsync(
+        DeploymentStore store, string? app, string? status, int skip, int take, CancellationToken cancellationToken)
     {
-        var views = await store.ListAsync(null, Math.Max(0, skip), Math.Clamp(take, 1, MaxPageSize), cancellationToken);
-        return TypedResults.Ok(views);
+        DeploymentStatus? filter = null;
+        if (status is not null)
+        {
+            var known = Enum.GetValues<DeploymentStatus>();
+            filter = known.Cast<DeploymentStatus?>().FirstOrDefault(s => s!.Value.ToSnakeCase() == status);
+            if (filter is null)
+            {
+                return ApiProblems.BadRequest($"Unknown status '{status}'; use one of: {string.Join(", ", known.Select(s => s.ToSnakeCase()))}.");
+            }
+        }
+
+        return TypedResults.Ok(await store.ListAsync(app, filter, Math.Max(0, skip), Math.Clamp(take, 1, MaxPageSize), cancellationToken));
     }
-
-    /// <summary>Who asked, for the audit trail; tokens and UI users come with the operator API issue.</summary>
-    private static string Requester(HttpRequest request) =>
-        request.Headers.UserAgent.ToString().StartsWith("s3dock", StringComparison.OrdinalIgnoreCase) ? "s3dock" : "api:local";
-
-    private static string? Address(HttpRequest request) => request.HttpContext.Connection.RemoteIpAddress?.ToString();
 }

@@ -2,7 +2,11 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Cutover.Engine;
 using Cutover.Engine.Traffic;
+using Cutover.Web.Access;
 using Cutover.Web.Api;
+using Cutover.Web.Live;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
 
 namespace Cutover.Web.Composition;
 
@@ -17,13 +21,23 @@ public static class CutoverHostExtensions
         builder.Services.AddCutoverEngine();
         builder.Services.AddCutoverProxy();
         builder.Services.AddSingleton<ITrafficSwitch, ProxyTrafficSwitch>();
+        builder.Services.AddSingleton(new HostStart(TimeProvider.System.GetUtcNow()));
+
+        builder.Services.AddOptions<ApiAccessOptions>()
+            .BindConfiguration(ApiAccessOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ApiAccessOptions>, ApiAccessOptionsValidator>();
+        builder.Services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorization();
+        builder.Services.AddMutationRateLimit();
 
         builder.Services.AddProblemDetails();
-        builder.Services.ConfigureHttpJsonOptions(json =>
-        {
-            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
-            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
-        });
+        builder.Services.ConfigureHttpJsonOptions(json => UseApiConventions(json.SerializerOptions));
+        builder.Services.AddSignalR().AddJsonProtocol(json => UseApiConventions(json.PayloadSerializerOptions));
+        builder.Services.AddHostedService<EventsHubBroadcaster>();
+        builder.Services.AddOpenApi();
         return builder;
     }
 
@@ -31,9 +45,26 @@ public static class CutoverHostExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapAppsApi();
-        app.MapDeploymentsApi();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+
+        var api = app.MapGroup(string.Empty).RequireAuthorization();
+        api.MapAppsApi();
+        api.MapDeploymentsApi();
+        api.MapStatsApi();
+        api.MapHostApi();
+        app.MapHub<EventsHub>("/hubs/events");
+
+        app.MapOpenApi();
         app.MapGet("/healthz", () => TypedResults.Ok("ok")).ExcludeFromDescription();
         return app;
+    }
+
+    /// <summary>camelCase names and snake_case enums (<c>health_checking</c>) for every JSON the host writes.</summary>
+    private static void UseApiConventions(JsonSerializerOptions options)
+    {
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
     }
 }

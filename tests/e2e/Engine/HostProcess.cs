@@ -35,12 +35,20 @@ public sealed class HostProcess : IAsyncDisposable
     public string Output => string.Join(Environment.NewLine, _output);
 
     /// <summary>Writes apps.yaml into a fresh folder and starts the host on it.</summary>
-    public static async Task<HostProcess> StartAsync(string appsYaml)
+    /// <param name="extraArgs">More host arguments, e.g. <c>--Cutover:Api:MutationsPerMinute=2</c>.</param>
+    public static async Task<HostProcess> StartAsync(string appsYaml, params string[] extraArgs)
+    {
+        var host = await CreateAsync(appsYaml);
+        await host.StartAsync(extraArgs);
+        return host;
+    }
+
+    /// <summary>Writes apps.yaml into a fresh folder; the host is not started.</summary>
+    public static async Task<HostProcess> CreateAsync(string appsYaml)
     {
         var folder = Directory.CreateTempSubdirectory("cutover-e2e-").FullName;
         var host = new HostProcess(folder, FreePort());
         await File.WriteAllTextAsync(host.AppsFile, appsYaml);
-        await host.StartAsync();
         return host;
     }
 
@@ -73,6 +81,8 @@ public sealed class HostProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                // The parameterless wait also waits for the redirected output to be read to its end.
+                _process.WaitForExit();
                 throw new InvalidOperationException($"the host exited with {_process.ExitCode}:{Environment.NewLine}{Output}");
             }
 
@@ -126,7 +136,7 @@ public sealed class HostProcess : IAsyncDisposable
         {
             var deployment = await GetJsonAsync($"api/deployments/{id}");
             var status = deployment.GetProperty("status").GetString();
-            if (status is "completed" or "rolled_back" or "failed")
+            if (status is "completed" or "rolled_back" or "failed" or "cancelled")
             {
                 return deployment;
             }
@@ -155,7 +165,7 @@ public sealed class HostProcess : IAsyncDisposable
         {
             // 404 until a reloaded apps.yaml has added the app.
             using var response = await Api.GetAsync($"api/apps/{app}/deployments");
-            var list = response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement : default;
+            var list = response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("items") : default;
             if (list.ValueKind == JsonValueKind.Array && list.GetArrayLength() >= count)
             {
                 return await WaitForDeploymentAsync(list[0].GetProperty("id").GetInt64());

@@ -19,7 +19,7 @@ public sealed class DeploymentEventStreamTests
             e => Assert.Equal((1048576L, 4194304L), (Assert.IsType<PullEvent>(e).Current!.Value, ((PullEvent)e).Total!.Value)),
             e => Assert.Equal(DeploymentStatus.HealthChecking, Assert.IsType<DeploymentEvent>(e).Deployment.Status),
             e => Assert.True(Assert.IsType<HealthEvent>(e).Result.Healthy),
-            e => Assert.Equal((Slot.Blue, 2L, 1L), (Assert.IsType<DrainEvent>(e).Slot, ((DrainEvent)e).Status.Requests, ((DrainEvent)e).Status.Sockets)),
+            e => Assert.Equal((Slot.Blue, 2L, 1L), (Assert.IsType<DrainEvent>(e).Slot, ((DrainEvent)e).Status.RequestCount, ((DrainEvent)e).Status.SocketCount)),
             e => Assert.True(Assert.IsType<DeploymentEvent>(e).Deployment.IsFinished));
     }
 
@@ -40,6 +40,15 @@ public sealed class DeploymentEventStreamTests
 
         Assert.Equal(["gc", "message"], events.Cast<OtherEvent>().Select(e => e.Name));
         Assert.Equal("shop", LiveEventReader.AppOf(events[0]));
+    }
+
+    [Fact]
+    public async Task Read_TakesTheDrainCounts_AsTheHostNamesThemToo()
+    {
+        var events = await ReadAsync("event: drain\ndata: {\"app\":\"shop\",\"slot\":\"blue\",\"status\":{\"requestsLeft\":4,\"socketsLeft\":2,\"requestSecondsLeft\":9.5,\"socketSecondsLeft\":1.25,\"elapsedSeconds\":0.5}}\n\n");
+
+        var drain = Assert.IsType<DrainEvent>(Assert.Single(events));
+        Assert.Equal((4L, 2L, 9.5, 1.25), (drain.Status.RequestCount, drain.Status.SocketCount, drain.Status.RequestDeadlineSeconds!.Value, drain.Status.SocketDeadlineSeconds!.Value));
     }
 
     [Fact]

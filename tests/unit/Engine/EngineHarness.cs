@@ -106,8 +106,8 @@ internal sealed class EngineHarness : IAsyncDisposable
         }
     }
 
-    public Task<DeploymentView> RequestAsync(string app, string? image = null, DeploymentKind kind = DeploymentKind.Deploy) =>
-        Coordinator.RequestAsync(new DeploymentRequest(app, image, kind, "test", "unit test"), CancellationToken.None);
+    public async Task<DeploymentView> RequestAsync(string app, string? image = null, DeploymentKind kind = DeploymentKind.Deploy) =>
+        (await Coordinator.RequestAsync(new DeploymentRequest(app, image, kind, "test", "unit test"), CancellationToken.None)).Deployment;
 
     public async Task<DeploymentView> DeployAsync(string app, string? image = null, DeploymentKind kind = DeploymentKind.Deploy) =>
         await WaitForEndAsync((await RequestAsync(app, image, kind)).Id);

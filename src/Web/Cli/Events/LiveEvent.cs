@@ -24,7 +24,29 @@ public sealed record HealthEvent(string? App, Slot Slot, HealthCheckResult Resul
 public sealed record DrainEvent(string? App, Slot Slot, DrainCounts Status) : LiveEvent;
 
 /// <summary>What a draining slot has left, and how long each kind may still take.</summary>
-public sealed record DrainCounts(long Requests, long Sockets, double? RequestsLeftSeconds, double? SocketsLeftSeconds);
+/// <remarks>
+/// docs/api.md names these requests, sockets, requestsLeftSeconds and socketsLeftSeconds; the host (the engine's
+/// DrainStatus) writes requestsLeft, socketsLeft, requestSecondsLeft and socketSecondsLeft. Both are read until
+/// the two agree.
+/// </remarks>
+public sealed record DrainCounts(
+    long? Requests,
+    long? Sockets,
+    double? RequestsLeftSeconds,
+    double? SocketsLeftSeconds,
+    long? RequestsLeft = null,
+    long? SocketsLeft = null,
+    double? RequestSecondsLeft = null,
+    double? SocketSecondsLeft = null)
+{
+    public long RequestCount => Requests ?? RequestsLeft ?? 0;
+
+    public long SocketCount => Sockets ?? SocketsLeft ?? 0;
+
+    public double? RequestDeadlineSeconds => RequestsLeftSeconds ?? RequestSecondsLeft;
+
+    public double? SocketDeadlineSeconds => SocketsLeftSeconds ?? SocketSecondsLeft;
+}
 
 /// <summary><c>audit</c>: an entry was added to the audit trail.</summary>
 public sealed record AuditEvent(long Id, DateTimeOffset At, string? Actor, string? Action, string? App, long? DeploymentId, string? Detail, string? Outcome) : LiveEvent;

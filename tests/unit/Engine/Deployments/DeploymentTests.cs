@@ -126,7 +126,7 @@ public sealed class DeploymentTests : IAsyncLifetime
     {
         await Assert.ThrowsAsync<DeploymentRequestException>(() => _engine.RequestAsync("shop", "Not An Image"));
 
-        Assert.Empty(await _engine.Deployments.ListAsync("shop", 0, 10, CancellationToken.None));
+        Assert.Empty((await _engine.Deployments.ListAsync("shop", null, 0, 10, CancellationToken.None)).Items);
     }
 
     [Fact]

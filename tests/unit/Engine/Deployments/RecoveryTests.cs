@@ -37,7 +37,7 @@ public sealed class RecoveryTests : IAsyncLifetime
 
         foreach (var app in new[] { "shop", "blog" })
         {
-            var deployments = await _engine.Deployments.ListAsync(app, 0, 10, CancellationToken.None);
+            var deployments = (await _engine.Deployments.ListAsync(app, null, 0, 10, CancellationToken.None)).Items;
             var done = await _engine.WaitForEndAsync(Assert.Single(deployments).Id);
             Assert.Equal((DeploymentStatus.Completed, Slot.Blue, "engine"), (done.Status, done.Slot, done.RequestedBy));
         }

@@ -32,11 +32,19 @@ internal sealed class FakeTrafficSwitch : ITrafficSwitch
         Calls.Enqueue($"route {app} {slot?.ToString() ?? "none"}");
     }
 
-    public Task<DrainOutcome> DrainAsync(string app, Slot slot, DrainSpec drain, IProgress<DrainStatus>? progress, CancellationToken cancellationToken)
+    /// <summary>When set, drains wait for it: a test can act while a deployment is draining.</summary>
+    public TaskCompletionSource? HoldDrains { get; set; }
+
+    public async Task<DrainOutcome> DrainAsync(string app, Slot slot, DrainSpec drain, IProgress<DrainStatus>? progress, CancellationToken cancellationToken)
     {
         Calls.Enqueue($"drain {app} {slot}");
         progress?.Report(new DrainStatus(1, 0, drain.Timeout, drain.WebSocketTimeout, TimeSpan.Zero));
-        return Task.FromResult(NextDrain);
+        if (HoldDrains is { } hold)
+        {
+            await hold.Task.WaitAsync(cancellationToken);
+        }
+
+        return NextDrain;
     }
 
     public Task StopServingAsync(string app, CancellationToken cancellationToken)

@@ -1,0 +1,53 @@
+using System.Net;
+using Cutover.Engine;
+using Microsoft.Extensions.Options;
+
+namespace Cutover.Web.Access;
+
+/// <summary>Refuses to start an API reachable beyond this machine without tokens, or with tokens nobody could use safely.</summary>
+internal sealed class ApiAccessOptionsValidator(IOptions<EngineOptions> engine) : IValidateOptions<ApiAccessOptions>
+{
+    /// <summary>Tokens shorter than this are guessable; a generated token (e.g. <c>openssl rand -hex 32</c>) is far longer.</summary>
+    private const int MinimumTokenLength = 24;
+
+    public ValidateOptionsResult Validate(string? name, ApiAccessOptions options)
+    {
+        var failures = new List<string>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (token, index) in options.Tokens.Select((t, i) => (t, i)))
+        {
+            var where = $"{ApiAccessOptions.SectionName}:Tokens:{index}";
+            if (string.IsNullOrWhiteSpace(token.Name))
+            {
+                failures.Add($"{where}:Name is empty: name each token, the audit trail records it.");
+            }
+            else if (!names.Add(token.Name))
+            {
+                failures.Add($"{where}:Name '{token.Name}' is used twice.");
+            }
+
+            if (token.Token.Length < MinimumTokenLength)
+            {
+                failures.Add($"{where}:Token is shorter than {MinimumTokenLength} characters (generate one with: openssl rand -hex 32).");
+            }
+        }
+
+        if (options.Tokens.Count == 0 && !IsLoopback(engine.Value.AdminUrl))
+        {
+            failures.Add($"Cutover:AdminUrl {engine.Value.AdminUrl} is reachable beyond this machine, and {ApiAccessOptions.SectionName}:Tokens is empty: "
+                + "configure at least one token, or bind the admin URL to 127.0.0.1.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    internal static bool IsLoopback(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        {
+            return false;
+        }
+
+        return uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
+    }
+}

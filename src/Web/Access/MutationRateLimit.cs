@@ -1,0 +1,43 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace Cutover.Web.Access;
+
+/// <summary>The rate limit on requests that change something, per requester, answered with 429 and Retry-After.</summary>
+internal static class MutationRateLimit
+{
+    public const string PolicyName = "mutations";
+
+    public static IServiceCollection AddMutationRateLimit(this IServiceCollection services)
+    {
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<ApiAccessOptions>>((limiter, access) =>
+        {
+            var perMinute = access.Value.MutationsPerMinute;
+            limiter.AddPolicy(PolicyName, context => RateLimitPartition.GetFixedWindowLimiter(
+                ApiCaller.NameOf(context),
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            limiter.OnRejected = async (rejected, cancellationToken) =>
+            {
+                var response = rejected.HttpContext.Response;
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? (int)Math.Ceiling(wait.TotalSeconds) : 60;
+                response.StatusCode = StatusCodes.Status429TooManyRequests;
+                response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+                var problems = rejected.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
+                await problems.WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = rejected.HttpContext,
+                    ProblemDetails =
+                    {
+                        Status = StatusCodes.Status429TooManyRequests,
+                        Title = "Too many requests",
+                        Detail = $"At most {perMinute} changes a minute per requester (Cutover:Api:MutationsPerMinute); retry in {retryAfter} s.",
+                    },
+                });
+            };
+        });
+        services.AddRateLimiter(_ => { });
+        return services;
+    }
+}

@@ -1,0 +1,18 @@
+using Cutover.Engine.Events;
+
+namespace Cutover.Web.Live;
+
+/// <summary>An engine event as programs outside the host receive it: a name and a JSON payload.</summary>
+/// <remarks>One mapping for the SignalR hub and the server-sent events, so both speak the same language.</remarks>
+public sealed record EventMessage(string Name, string? App, long? DeploymentId, object Payload)
+{
+    public static EventMessage? From(EngineEvent engineEvent) => engineEvent switch
+    {
+        DeploymentChanged e => new("deployment", e.Deployment.App, e.Deployment.Id, e.Deployment),
+        PullProgressed e => new("pull", e.App, e.DeploymentId, new { e.At, e.App, e.DeploymentId, e.Image, e.Status, e.Current, e.Total }),
+        DrainProgressed e => new("drain", e.App, e.DeploymentId, new { e.At, e.App, e.DeploymentId, e.Slot, e.Status }),
+        HealthChecked e => new("health", e.App, e.DeploymentId, new { e.At, e.App, e.DeploymentId, e.Slot, e.Result }),
+        ConfigApplied e => new("config", null, null, new { e.At, e.Path, e.Apps, e.Problems, e.Accepted }),
+        _ => null,
+    };
+}
