@@ -102,4 +102,15 @@ public sealed class ExitCodeTests
         Assert.Equal(expected, run.ExitCode);
         Assert.Contains(valid ? "intact: 9 entries" : "BROKEN at entry 4: entry 4 was edited", run.Out);
     }
+
+    [Fact]
+    public async Task MissingRoute_SaysTheHostIsOlderThanTheCli()
+    {
+        var api = new FakeApi().On("GET api/audit/verify", HttpStatusCode.NotFound, """{"title":"Not Found","status":404}""", "application/problem+json");
+
+        var run = await CliRun.RunAsync(api, "audit", "verify");
+
+        Assert.Equal(ExitCodes.Refused, run.ExitCode);
+        Assert.Contains("GET /api/audit/verify is not served by this host", run.Error);
+    }
 }

@@ -216,7 +216,7 @@ public sealed class ApiClient : IDisposable
 
         var title = problem?.Title ?? $"{(int)response.StatusCode} {response.ReasonPhrase}";
         var detail = problem?.Detail ?? (problem is null && text.Length is > 0 and < 500 ? text.Trim() : null);
-        if (problem?.Title is null && response.StatusCode == HttpStatusCode.NotFound && response.RequestMessage is { } request)
+        if (problem?.Detail is null && response.StatusCode == HttpStatusCode.NotFound && response.RequestMessage is { } request)
         {
             // No problem document: the route itself is missing, not the app or deployment it names.
             detail = $"{request.Method} {request.RequestUri?.AbsolutePath} is not served by this host; is it older than this CLI?";
