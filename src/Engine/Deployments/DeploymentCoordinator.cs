@@ -38,6 +38,7 @@ public sealed partial class DeploymentCoordinator(
     {
         if (!config.Current.Apps.TryGetValue(request.App, out var spec))
         {
+            await RefuseAsync(request, $"there is no application named '{request.App}'", cancellationToken);
             throw new UnknownAppException(request.App);
         }
 
@@ -56,7 +57,7 @@ public sealed partial class DeploymentCoordinator(
             }
 
             var running = RunningFor(request.App) ?? 0;
-            await audit.AppendAsync(request.RequestedBy, "deployment.requested", "refused", request.App, $"deployment {running} is under way", cancellationToken, address: request.Address);
+            await RefuseAsync(request, $"deployment {running} is under way", cancellationToken);
             throw new DeploymentConflictException(request.App, running);
         }
 
@@ -78,7 +79,7 @@ public sealed partial class DeploymentCoordinator(
             gate.Release();
             if (ex is DeploymentRequestException)
             {
-                await audit.AppendAsync(request.RequestedBy, "deployment.requested", "refused", request.App, ex.Message, cancellationToken, address: request.Address);
+                await RefuseAsync(request, ex.Message, cancellationToken);
             }
 
             throw;
@@ -174,6 +175,11 @@ public sealed partial class DeploymentCoordinator(
         };
     }
 
+    /// <summary>Every refusal is audited here, whoever asked (API, console, engine), so no caller can forget to.</summary>
+    private Task RefuseAsync(DeploymentRequest request, string why, CancellationToken cancellationToken) =>
+        audit.AppendAsync(request.RequestedBy, $"deployment.{request.Kind.ToString().ToLowerInvariant()}", "refused", request.App,
+            (request.Image is null ? string.Empty : $"{request.Image}: ") + why, cancellationToken, address: request.Address);
+
     private async Task<DeploymentAdmission?> FindReplayAsync(DeploymentRequest request, CancellationToken cancellationToken)
     {
         if (request.IdempotencyKey is not { } key || await deployments.FindByIdempotencyKeyAsync(request.App, key, cancellationToken) is not { } first)
@@ -183,7 +189,9 @@ public sealed partial class DeploymentCoordinator(
 
         if (first.Kind != request.Kind || (request.Image is not null && request.Image != first.Image))
         {
-            throw new IdempotencyKeyReusedException(key, first);
+            var refusal = new IdempotencyKeyReusedException(key, first);
+            await RefuseAsync(request, refusal.Message, cancellationToken);
+            throw refusal;
         }
 
         return new DeploymentAdmission(first, Replayed: true);

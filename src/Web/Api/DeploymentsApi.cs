@@ -15,18 +15,17 @@ public static class DeploymentsApi
     public static IEndpointRouteBuilder MapDeploymentsApi(this IEndpointRouteBuilder routes)
     {
         var apps = routes.MapGroup("/api/apps/{app}").WithTags("Deployments");
-        apps.MapPost("/deployments", DeployAsync).RequireRateLimiting(MutationRateLimit.PolicyName)
+        var changes = apps.MapGroup(string.Empty).RequireRateLimiting(MutationRateLimit.PolicyName).AddEndpointFilter<RefusalAudit>();
+        changes.MapPost("/deployments", DeployAsync)
             .WithSummary("Deploy an image: health-checked, switched, the old slot drained; rolled back when unhealthy.");
-        apps.MapPost("/redeploy", RedeployAsync).RequireRateLimiting(MutationRateLimit.PolicyName)
-            .WithSummary("Deploy the active image again in a fresh container.");
-        apps.MapPost("/rollback", RollbackAsync).RequireRateLimiting(MutationRateLimit.PolicyName)
-            .WithSummary("Go back to the previous image, reusing its kept container (no pull).");
+        changes.MapPost("/redeploy", RedeployAsync).WithSummary("Deploy the active image again in a fresh container.");
+        changes.MapPost("/rollback", RollbackAsync).WithSummary("Go back to the previous image, reusing its kept container (no pull).");
         apps.MapGet("/deployments", ListForAppAsync).WithSummary("The app's deployments, newest first.");
 
         var deployments = routes.MapGroup("/api/deployments").WithTags("Deployments");
         deployments.MapGet("/", ListAsync).WithSummary("Every deployment, newest first.");
         deployments.MapGet("/{id:long}", GetAsync);
-        deployments.MapPost("/{id:long}/cancel", CancelAsync).RequireRateLimiting(MutationRateLimit.PolicyName)
+        deployments.MapPost("/{id:long}/cancel", CancelAsync).RequireRateLimiting(MutationRateLimit.PolicyName).AddEndpointFilter<RefusalAudit>()
             .WithSummary("Stop a deployment that has not switched traffic yet.");
         deployments.MapGet("/{id:long}/events", DeploymentEvents.StreamAsync)
             .WithSummary("Server-sent events of one deployment until it ends.");
@@ -101,6 +100,7 @@ public static class DeploymentsApi
         }
         catch (Exception ex) when (ex is UnknownAppException or DeploymentConflictException or DeploymentRequestException or IdempotencyKeyReusedException)
         {
+            RefusalAudit.MarkAudited(context);
             return ApiProblems.From(ex);
         }
 
@@ -130,6 +130,7 @@ public static class DeploymentsApi
         }
         catch (DeploymentCancelException ex)
         {
+            RefusalAudit.MarkAudited(context);
             return await store.GetAsync(id, cancellationToken) is null ? ApiProblems.NotFound(ex.Message) : ApiProblems.Conflict("Cannot cancel", ex.Message);
         }
 

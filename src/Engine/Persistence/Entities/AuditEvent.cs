@@ -13,7 +13,7 @@ public sealed class AuditEvent
     /// <summary>The requester's address, when the action came over the network.</summary>
     public string? Address { get; set; }
 
-    /// <summary>What, e.g. <c>deployment.requested</c>, <c>deployment.completed</c>, <c>config.rejected</c>.</summary>
+    /// <summary>What, e.g. <c>deployment.deploy</c>, <c>deployment.completed</c>, <c>api.refused</c>, <c>config.rejected</c>.</summary>
     public required string Action { get; set; }
 
     public string? App { get; set; }
