@@ -1,5 +1,12 @@
+using Cutover.Web.Cli;
 using Cutover.Web.Composition;
 using Microsoft.Extensions.Options;
+
+// "cutover <verb> ..." is the operator's CLI; no arguments, or host-style ones (--urls, --Cutover:...), start the host.
+if (CliApp.Handles(args))
+{
+    return await CliApp.RunAsync(args);
+}
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {

@@ -1,0 +1,61 @@
+using Cutover.Engine.Deployments;
+using Cutover.Web.Cli.Events;
+
+namespace Cutover.Web.Cli.Output;
+
+/// <summary>Shows a deployment's events while <c>--wait</c> waits.</summary>
+/// <remarks>
+/// On a terminal each step change is a line of its own and the busy detail (pull bytes, health checks, drain
+/// counts) redraws one line beneath it; anywhere else (a pipe, a CI log) every event is one line.
+/// </remarks>
+public sealed class ProgressDisplay(TextWriter writer, bool interactive)
+{
+    // Carriage return, then "erase to end of line": the only terminal control used.
+    private const string ClearLine = "\r\u001b[K";
+
+    private DeploymentStatus? _shownStatus;
+    private bool _transientShown;
+
+    public void Show(LiveEvent liveEvent)
+    {
+        if (liveEvent is DeploymentEvent { Deployment: var deployment })
+        {
+            if (deployment.Status == _shownStatus)
+            {
+                return;
+            }
+
+            _shownStatus = deployment.Status;
+            WriteLine(EventLine.Deployment(deployment));
+            return;
+        }
+
+        if (!interactive)
+        {
+            writer.WriteLine(EventLine.For(liveEvent));
+            return;
+        }
+
+        writer.Write(ClearLine + "  " + EventLine.For(liveEvent));
+        writer.Flush();
+        _transientShown = true;
+    }
+
+    /// <summary>Removes the redrawn line, so what follows starts on a clean one.</summary>
+    public void Finish()
+    {
+        if (_transientShown)
+        {
+            writer.Write(ClearLine);
+            writer.Flush();
+            _transientShown = false;
+        }
+    }
+
+    private void WriteLine(string line)
+    {
+        Finish();
+        writer.WriteLine(line);
+        writer.Flush();
+    }
+}
