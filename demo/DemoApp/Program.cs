@@ -17,6 +17,15 @@ var app = builder.Build();
 var stopping = app.Lifetime.ApplicationStopping;
 app.UseWebSockets();
 
+// One plain line per request on stdout: what an operator sees in Cutover's container logs.
+app.Use(async (context, next) =>
+{
+    await next(context);
+    Console.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {context.Request.Method} {context.Request.Path}{context.Request.QueryString} {context.Response.StatusCode}");
+});
+app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine($"demo {version} listening (health: {health})"));
+app.Lifetime.ApplicationStopping.Register(() => Console.WriteLine($"demo {version} stopping"));
+
 app.MapGet("/", (HttpResponse response) =>
 {
     response.Headers["X-Demo-Version"] = version;

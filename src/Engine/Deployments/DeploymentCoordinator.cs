@@ -152,8 +152,10 @@ public sealed partial class DeploymentCoordinator(
         {
             DeploymentKind.Deploy => request.Image ?? spec.Image,
             DeploymentKind.Redeploy => current?.ActiveImage ?? spec.Image,
-            DeploymentKind.Rollback => (await state.GetContainerAsync(request.App, target, cancellationToken))?.Image
-                ?? throw new DeploymentRequestException($"Application '{request.App}' has no previous container to roll back to."),
+            // The image that served before the current one, not whatever the idle slot holds: after a rolled-back
+            // deployment, that is the image that never became healthy.
+            DeploymentKind.Rollback => (await deployments.LastCompletedAsync(request.App, cancellationToken))?.PreviousImage
+                ?? throw new DeploymentRequestException($"Application '{request.App}' has no previous image to roll back to."),
             _ => throw new ArgumentOutOfRangeException(nameof(request)),
         };
 

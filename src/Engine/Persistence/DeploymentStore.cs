@@ -59,6 +59,17 @@ public sealed class DeploymentStore(IDbContextFactory<CutoverDbContext> dbFactor
         return record is null ? null : DeploymentView.From(record);
     }
 
+    /// <summary>The app's newest completed deployment: the one that put its current image in service.</summary>
+    public async Task<DeploymentView?> LastCompletedAsync(string app, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var record = await db.Deployments.AsNoTracking().Include(d => d.Steps)
+            .Where(d => d.App == app && d.Status == DeploymentStatus.Completed)
+            .OrderByDescending(d => d.Id)
+            .FirstOrDefaultAsync(cancellationToken);
+        return record is null ? null : DeploymentView.From(record);
+    }
+
     /// <summary>One page of deployments, newest first, optionally of one app and one status.</summary>
     public async Task<DeploymentPage> ListAsync(string? app, DeploymentStatus? status, int skip, int take, CancellationToken cancellationToken)
     {

@@ -158,7 +158,24 @@ public sealed class DeploymentTests : IAsyncLifetime
         await _engine.DeployAsync("shop");
 
         var refused = await Assert.ThrowsAsync<DeploymentRequestException>(() => _engine.RequestAsync("shop", kind: DeploymentKind.Rollback));
-        Assert.Contains("no previous container", refused.Message);
+        Assert.Contains("no previous image", refused.Message);
+    }
+
+    [Fact]
+    public async Task Rollback_AfterARolledBackDeployment_GoesToTheImageBeforeTheServingOne_NotToTheFailedOne()
+    {
+        await _engine.DeployAsync("shop");
+        await _engine.DeployAsync("shop", "demo:v2");
+        _engine.Probe.Failing[28081] = true;
+        var failed = await _engine.DeployAsync("shop", "demo:v3");
+        _engine.Probe.Failing[28081] = false;
+
+        var done = await _engine.DeployAsync("shop", kind: DeploymentKind.Rollback);
+
+        Assert.Equal(DeploymentStatus.RolledBack, failed.Status);
+        Assert.Equal(DeploymentStatus.Completed, done.Status);
+        Assert.Equal(("demo:v1", Slot.Blue), (done.Image, done.Slot));
+        Assert.Equal("demo:v1", (await _engine.State.GetAsync("shop", CancellationToken.None))!.ActiveImage);
     }
 
     [Fact]
