@@ -29,9 +29,9 @@ if [[ -z $image ]]; then
 fi
 tag=${image##*:}
 
-metadata=$(jq -n --arg git_hash "${GIT_HASH:-${tag##*-}}" --arg promoted_by "${PROMOTED_BY:-${USER:-unknown}}" \
+metadata=$(jq -cn --arg git_hash "${GIT_HASH:-${tag##*-}}" --arg promoted_by "${PROMOTED_BY:-${USER:-unknown}}" \
   --arg source_tag "${SOURCE_TAG:-$image}" '{git_hash: $git_hash, promoted_by: $promoted_by, source_tag: $source_tag}')
-body=$(jq -n --arg image "$image" --argjson metadata "$metadata" '{image: $image, reason: "s3dock pull", metadata: $metadata}')
+body=$(jq -cn --arg image "$image" --argjson metadata "$metadata" '{image: $image, reason: "s3dock pull", metadata: $metadata}')
 
 # One key per app and image: a retry after a lost answer gets the first deployment back instead of a second one.
 key="s3dock-$app-$image"

@@ -68,7 +68,8 @@ public sealed partial class DeploymentCoordinator(
             var record = await PlanAsync(request, spec, cancellationToken);
             var view = await deployments.CreateAsync(record, cancellationToken);
             await audit.AppendAsync(request.RequestedBy, $"deployment.{request.Kind.ToString().ToLowerInvariant()}", "ok", request.App,
-                $"{view.Image} to {view.Slot.Name()}" + (view.Reason is null ? string.Empty : $": {view.Reason}"), cancellationToken, view.Id, request.Address);
+                $"{view.Image} to {view.Slot.Name()}" + (view.Reason is null ? string.Empty : $": {view.Reason}")
+                    + (record.Metadata is null ? string.Empty : $" {record.Metadata}"), cancellationToken, view.Id, request.Address);
             var run = new RunningDeployment(view.Id);
             _running[request.App] = view.Id;
             _runs[view.Id] = run;

@@ -22,7 +22,8 @@ internal static class DeploymentMetadata
             return $"metadata must be a JSON object such as {{\"git_hash\": \"4f2a9c1\"}}; this one is a JSON {value.ValueKind.ToString().ToLowerInvariant()}.";
         }
 
-        json = value.GetRawText();
+        // Re-written compactly: the requester's own layout (jq pretty-prints) has no place in the history or the audit.
+        json = JsonSerializer.Serialize(value);
         return System.Text.Encoding.UTF8.GetByteCount(json) > MaxBytes ? $"metadata is larger than {MaxBytes} bytes." : null;
     }
 }

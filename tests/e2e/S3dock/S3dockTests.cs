@@ -33,6 +33,8 @@ public sealed class S3dockTests
         var deployment = history.GetProperty("items")[0];
         Assert.Equal(("s3dock", Image), (deployment.GetProperty("requestedBy").GetString(), deployment.GetProperty("image").GetString()));
         var metadata = deployment.GetProperty("metadata");
+        var audited = (await host.GetJsonAsync($"api/audit?app={app.App}&action=deployment.deploy&actor=s3dock")).EnumerateArray().Single();
+        Assert.Contains("\"git_hash\":\"4f2a9c1\"", audited.GetProperty("detail").GetString());
         Assert.Equal(("4f2a9c1", "alice", Image), (metadata.GetProperty("git_hash").GetString(), metadata.GetProperty("promoted_by").GetString(), metadata.GetProperty("source_tag").GetString()));
     }
 
