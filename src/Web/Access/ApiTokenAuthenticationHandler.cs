@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Cutover.Web.Access;
 
 /// <summary>Bearer tokens from <see cref="ApiAccessOptions"/>; with none configured (loopback only) every caller is <c>local</c>.</summary>
-internal sealed class ApiTokenAuthenticationHandler(
+internal sealed partial class ApiTokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
     IOptions<ApiAccessOptions> access,
     ILoggerFactory loggerFactory,
@@ -49,7 +49,10 @@ internal sealed class ApiTokenAuthenticationHandler(
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
         var problems = Context.RequestServices.GetRequiredService<IProblemDetailsService>();
-        var wrong = Request.Headers.Authorization.Count > 0;
+        var wrong = PresentedToken() is not null;
+
+        // Logged, not audited: refused callers must not be able to fill the audit trail.
+        Log.Refused(Logger, Request.Method, Request.Path, Context.Connection.RemoteIpAddress?.ToString(), wrong ? "wrong token" : "no token");
         await problems.WriteAsync(new ProblemDetailsContext
         {
             HttpContext = Context,
@@ -84,4 +87,10 @@ internal sealed class ApiTokenAuthenticationHandler(
         AuthenticateResult.Success(new AuthenticationTicket(
             new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, name)], SchemeName)),
             SchemeName));
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "Refused {Method} {Path} from {Address}: {Reason}")]
+        public static partial void Refused(ILogger logger, string method, string path, string? address, string reason);
+    }
 }

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Cutover.Web.Access;
 
 /// <summary>The rate limit on requests that change something, per requester, answered with 429 and Retry-After.</summary>
-internal static class MutationRateLimit
+internal static partial class MutationRateLimit
 {
     public const string PolicyName = "mutations";
 
@@ -22,6 +22,8 @@ internal static class MutationRateLimit
             {
                 var response = rejected.HttpContext.Response;
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? (int)Math.Ceiling(wait.TotalSeconds) : 60;
+                var logger = rejected.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MutationRateLimit).FullName!);
+                Log.Limited(logger, ApiCaller.NameOf(rejected.HttpContext), rejected.HttpContext.Request.Method, rejected.HttpContext.Request.Path, retryAfter);
                 response.StatusCode = StatusCodes.Status429TooManyRequests;
                 response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
                 var problems = rejected.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();
@@ -39,5 +41,11 @@ internal static class MutationRateLimit
         });
         services.AddRateLimiter(_ => { });
         return services;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "Rate limit: refused {Method} {Path} from {Requester}; retry in {RetryAfterSeconds} s")]
+        public static partial void Limited(ILogger logger, string requester, string method, string path, int retryAfterSeconds);
     }
 }
