@@ -5,8 +5,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 # busybox-static builds the runtime tests' tiny image, docker-registry serves pull tests, socat stands in for a returning Docker,
-# curl and jq run the s3dock example script.
-bash scripts/setup-machine.sh busybox-static docker-registry socat curl jq || exit 1
+# curl and jq run the s3dock example script, chromium the console's browser tests.
+bash scripts/setup-machine.sh busybox-static docker-registry socat curl jq chromium || exit 1
 
 results=$(mktemp -d)
 status=0

@@ -4,9 +4,12 @@ using Cutover.Engine;
 using Cutover.Engine.Traffic;
 using Cutover.Web.Access;
 using Cutover.Web.Api;
+using Cutover.Web.Components;
+using Cutover.Web.ConsoleState;
 using Cutover.Web.Live;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using MudBlazor.Services;
 
 namespace Cutover.Web.Composition;
 
@@ -38,6 +41,18 @@ public static class CutoverHostExtensions
         builder.Services.AddSignalR().AddJsonProtocol(json => UseApiConventions(json.PayloadSerializerOptions));
         builder.Services.AddHostedService<EventsHubBroadcaster>();
         builder.Services.AddOpenApi();
+
+        // The console: Blazor Server over the same engine services, one LiveApps per circuit.
+        builder.WebHost.UseStaticWebAssets();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<ConsoleUser>();
+        builder.Services.AddScoped<ConsoleActions>();
+        builder.Services.AddScoped<LiveApps>();
+        builder.Services.AddSingleton<AppDetails>();
+        builder.Services.AddScoped<DeploymentHistory>();
+        builder.Services.AddScoped<AuditTrail>();
         return builder;
     }
 
@@ -58,6 +73,9 @@ public static class CutoverHostExtensions
         app.MapHub<EventsHub>("/hubs/events");
 
         app.MapOpenApi();
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapGet("/healthz", () => TypedResults.Ok("ok")).ExcludeFromDescription();
         return app;
     }

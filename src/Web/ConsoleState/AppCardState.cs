@@ -1,0 +1,21 @@
+using Cutover.Engine.Deployments;
+using Cutover.Engine.Health;
+using Cutover.Engine.Status;
+using Cutover.Engine.Traffic;
+
+namespace Cutover.Web.ConsoleState;
+
+/// <summary>What the console shows of one application at this moment.</summary>
+/// <param name="Latencies">The active slot's last checks, oldest first.</param>
+/// <param name="Running">The deployment under way, if any.</param>
+/// <param name="Last">The newest finished deployment, if any.</param>
+/// <param name="Drain">The drain under way, while there is one.</param>
+public sealed record AppCardState(
+    AppStatus Status,
+    IReadOnlyList<HealthResult> Latencies,
+    DeploymentView? Running,
+    DeploymentView? Last,
+    DrainStatus? Drain)
+{
+    public string Name => Status.Name;
+}

@@ -1,0 +1,63 @@
+using Cutover.Engine.Configuration;
+using Cutover.Engine.Deployments;
+
+namespace Cutover.Web.ConsoleState;
+
+/// <summary>The operator's intents from the console, carried out by the engine under the console user's name.</summary>
+public sealed class ConsoleActions(DeploymentCoordinator coordinator, ConsoleUser user)
+{
+    public Task<ActionOutcome> RedeployAsync(string app) =>
+        RequestAsync(new DeploymentRequest(app, null, DeploymentKind.Redeploy, user.RequestedBy, "redeploy from the console", Address: user.Address));
+
+    public Task<ActionOutcome> RollbackAsync(string app) =>
+        RequestAsync(new DeploymentRequest(app, null, DeploymentKind.Rollback, user.RequestedBy, "rollback from the console", Address: user.Address));
+
+    public Task<ActionOutcome> DeployAsync(string app, string image)
+    {
+        var trimmed = image.Trim();
+        return ValidateImage(trimmed) is { } error
+            ? Task.FromResult(ActionOutcome.Refused(error))
+            : RequestAsync(new DeploymentRequest(app, trimmed, DeploymentKind.Deploy, user.RequestedBy, "deploy from the console", Address: user.Address));
+    }
+
+    public async Task<ActionOutcome> CancelAsync(long deploymentId)
+    {
+        try
+        {
+            await coordinator.CancelAsync(deploymentId, user.RequestedBy, user.Address, CancellationToken.None);
+            return ActionOutcome.Done($"Cancel of deployment {deploymentId} requested.", deploymentId);
+        }
+        catch (DeploymentCancelException ex)
+        {
+            return ActionOutcome.Refused(ex.Message);
+        }
+    }
+
+    /// <summary>Why an image reference is not valid, or null; the deploy dialog checks as the operator types.</summary>
+    public static string? ValidateImage(string? image) =>
+        string.IsNullOrWhiteSpace(image) ? "Enter an image, e.g. shop:1.4.2."
+        : ImageReference.IsValid(image.Trim(), out var error) ? null
+        : $"'{image.Trim()}' is not a valid image reference: {error}";
+
+    private async Task<ActionOutcome> RequestAsync(DeploymentRequest request)
+    {
+        try
+        {
+            var admission = await coordinator.RequestAsync(request, CancellationToken.None);
+            var d = admission.Deployment;
+            return ActionOutcome.Done($"Deployment {d.Id} of {d.Image} to {d.App} started.", d.Id);
+        }
+        catch (Exception ex) when (ex is UnknownAppException or DeploymentConflictException or DeploymentRequestException or IdempotencyKeyReusedException)
+        {
+            return ActionOutcome.Refused(ex.Message);
+        }
+    }
+}
+
+/// <summary>What became of an intent: a sentence for the operator and, when one started, the deployment's id.</summary>
+public sealed record ActionOutcome(bool Accepted, string Message, long? DeploymentId)
+{
+    public static ActionOutcome Done(string message, long? deploymentId) => new(true, message, deploymentId);
+
+    public static ActionOutcome Refused(string message) => new(false, message, null);
+}

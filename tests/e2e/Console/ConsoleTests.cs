@@ -1,0 +1,105 @@
+using Cutover.Tests.E2E.Engine;
+using Microsoft.Playwright;
+
+namespace Cutover.Tests.E2E.Console;
+
+/// <summary>The console in a real browser against the real host and Docker: live steps, drain, failures, audit export.</summary>
+[Collection(DockerCollection.Name)]
+public sealed class ConsoleTests(Browser browser) : IClassFixture<Browser>
+{
+    [Fact]
+    public async Task Dashboard_ShowsEveryApp_WithItsSlotImageAndHealth()
+    {
+        var shop = AppsYaml.Fresh("e2e-ui-shop", DemoImages.V1);
+        var blog = AppsYaml.Fresh("e2e-ui-blog", DemoImages.V2);
+        await using var host = await HostProcess.StartAsync("apps:\n" + shop.Entry + "\n" + blog.Entry + "\n");
+        await host.WaitForAppDeploymentAsync(shop.App);
+        await host.WaitForAppDeploymentAsync(blog.App);
+
+        var page = await browser.OpenAsync($"http://127.0.0.1:{host.AdminPort}/");
+
+        var card = page.Locator($"[data-test=app-card][data-app={shop.App}]");
+        await Assertions.Expect(card.Locator("[data-test=active]")).ToContainTextAsync($"blue · {DemoImages.V1}");
+        await Assertions.Expect(card.Locator("[data-test=health]")).ToHaveTextAsync("healthy");
+        await Assertions.Expect(card.Locator("[data-test=latency-chart]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator($"[data-test=app-card][data-app={blog.App}] [data-test=active]")).ToContainTextAsync(DemoImages.V2);
+        await Browser.ScreenshotAsync(page, "dashboard");
+
+        var phone = await browser.OpenAsync($"http://127.0.0.1:{host.AdminPort}/", 390, 844);
+        await Assertions.Expect(phone.Locator($"[data-test=app-card][data-app={shop.App}]")).ToBeVisibleAsync();
+        await Browser.ScreenshotAsync(phone, "dashboard-phone");
+    }
+
+    [Fact]
+    public async Task Redeploy_ShowsTheStepsAndTheDrainLive_AndEndsCompleted_WithoutAReload()
+    {
+        var app = AppsYaml.Fresh("e2e-ui-redeploy", DemoImages.V1) with { Drain = "{ timeout: 10s, websocket_timeout: 2s }" };
+        await using var host = await HostProcess.StartAsync(app.ToString());
+        await host.WaitForAppDeploymentAsync(app.App);
+        var page = await browser.OpenAsync($"http://127.0.0.1:{host.AdminPort}/apps/{app.App}");
+        await Assertions.Expect(page.Locator("[data-test=slot][data-slot=blue]")).ToContainTextAsync("serving");
+
+        // A slow request on blue keeps the drain busy long enough to watch it.
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var slow = client.GetStringAsync(new Uri(app.Url, "slow?ms=6000"));
+        await page.Locator("[data-test=redeploy]").ClickAsync();
+        await ConfirmAsync(page, "Redeploy");
+
+        await Assertions.Expect(page.Locator("[data-test=drain-requests]")).ToContainTextAsync("1 request(s) left", new() { Timeout = 30_000 });
+        await Browser.ScreenshotAsync(page, "app-draining");
+        await Assertions.Expect(page.Locator("[data-test=deployment] [data-test=deployment-status]")).ToHaveTextAsync("completed", new() { Timeout = 30_000 });
+        var steps = await page.Locator("[data-test=deployment] [data-test=step] b").AllTextContentsAsync();
+        Assert.Equal(["queued", "pulling", "starting", "health_checking", "switching", "draining", "completed"], steps);
+        await Assertions.Expect(page.Locator("[data-test=slot][data-slot=green]")).ToContainTextAsync("serving");
+        Assert.StartsWith("slow v1", await slow);
+        await Browser.ScreenshotAsync(page, "app");
+    }
+
+    [Fact]
+    public async Task BadImage_ShowsTheFailureAndTheRollback_ThenTheAuditListsTheActions_AndExportsThemAsCsv()
+    {
+        var app = AppsYaml.Fresh("e2e-ui-bad", DemoImages.V1) with { Health = "{ path: /health, interval: 250ms, timeout: 1s, healthy_after: 2, deadline: 3s }" };
+        await using var host = await HostProcess.StartAsync(app.ToString());
+        await host.WaitForAppDeploymentAsync(app.App);
+        var page = await browser.OpenAsync($"http://127.0.0.1:{host.AdminPort}/apps/{app.App}");
+
+        await page.Locator("[data-test=deploy-image]").ClickAsync();
+        await page.Locator("[data-test=deploy-form] input").FillAsync("Not An Image");
+        await Assertions.Expect(page.Locator("[data-test=deploy-submit]")).ToBeDisabledAsync();
+        await page.Locator("[data-test=deploy-form] input").FillAsync(DemoImages.Unhealthy);
+        await page.Locator("[data-test=deploy-submit]").ClickAsync();
+        await ConfirmAsync(page, "Deploy");
+
+        await Assertions.Expect(page.Locator("[data-test=deployment] [data-test=deployment-status]")).ToHaveTextAsync("rolled_back", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("[data-test=deployment-error]")).ToContainTextAsync("status 500");
+        await Assertions.Expect(page.Locator("[data-test=slot][data-slot=blue]")).ToContainTextAsync("serving");
+        await Browser.ScreenshotAsync(page, "app-rolled-back");
+
+        await page.GotoAsync($"http://127.0.0.1:{host.AdminPort}/audit");
+        await Assertions.Expect(page.Locator("tr.audit-row", new() { HasText = "deployment.rolled_back" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("tr.audit-row", new() { HasText = "ui:local" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-test=verification]")).ToContainTextAsync("intact");
+        await Browser.ScreenshotAsync(page, "audit");
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("[data-test=export-csv]").ClickAsync());
+        var csv = await File.ReadAllTextAsync(await download.PathAsync());
+        Assert.Contains("deployment.rolled_back", csv);
+        Assert.Contains($"ui:local,127.0.0.1,deployment.deploy,{app.App}", csv);
+
+        await page.GotoAsync($"http://127.0.0.1:{host.AdminPort}/deployments");
+        await Assertions.Expect(page.Locator("tr.deployment-row", new() { HasText = "rolled_back" })).ToBeVisibleAsync();
+        await Browser.ScreenshotAsync(page, "deployments");
+
+        await page.GotoAsync($"http://127.0.0.1:{host.AdminPort}/config");
+        await Assertions.Expect(page.Locator("[data-test=config-text]")).ToContainTextAsync(app.App);
+        await Browser.ScreenshotAsync(page, "config");
+    }
+
+    /// <summary>Answers the confirmation dialog, after checking that it says what will happen.</summary>
+    private static async Task ConfirmAsync(IPage page, string action)
+    {
+        var dialog = page.Locator(".mud-dialog");
+        await Assertions.Expect(dialog).ToContainTextAsync("switch");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = action, Exact = true }).ClickAsync();
+    }
+}

@@ -1,0 +1,133 @@
+using Bunit;
+using Cutover.Engine.Deployments;
+using Cutover.Engine.Model;
+using Cutover.Web.Components.Shared;
+using Cutover.Web.ConsoleState;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+
+namespace Cutover.Tests.Unit.ConsoleUi;
+
+/// <summary>The console's components in each state they can be in, rendered without a browser.</summary>
+public sealed class ComponentTests : BunitContext, IAsyncLifetime
+{
+    public ComponentTests()
+    {
+        Services.AddMudServices();
+        JSInterop.Mode = JSRuntimeMode.Loose;
+    }
+
+    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
+
+    // MudBlazor's services are only asynchronously disposable.
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
+
+    [Fact]
+    public void AppCard_Healthy_ShowsSlotImageHealthChartAndLastOutcome()
+    {
+        var card = Render<AppCard>(p => p.Add(c => c.App, Samples.Healthy()));
+
+        Assert.Equal("blue · shop:1.0", card.Find("[data-test=active]").TextContent.Trim());
+        Assert.Equal("healthy", card.Find("[data-test=health]").TextContent.Trim());
+        Assert.NotNull(card.Find("[data-test=latency-chart]"));
+        Assert.Empty(card.FindAll("[data-test=latency-failure]"));
+        Assert.Contains("completed", card.Find("[data-test=last]").TextContent);
+        Assert.Empty(card.FindAll("[data-test=running]"));
+    }
+
+    [Fact]
+    public void AppCard_Failing_ShowsUnhealthyAndMarksTheFailedChecks()
+    {
+        var card = Render<AppCard>(p => p.Add(c => c.App, Samples.Failing()));
+
+        Assert.Equal("unhealthy", card.Find("[data-test=health]").TextContent.Trim());
+        Assert.Equal(2, card.FindAll("[data-test=latency-failure]").Count);
+    }
+
+    [Fact]
+    public void AppCard_Draining_ShowsTheDeploymentUnderWayAndTheInFlightCounts()
+    {
+        var card = Render<AppCard>(p => p.Add(c => c.App, Samples.Draining()));
+
+        Assert.Contains("draining", card.Find("[data-test=running]").TextContent);
+        Assert.Equal("3 request(s), 1 WebSocket(s) in flight", card.Find("[data-test=inflight]").TextContent.Trim());
+    }
+
+    [Fact]
+    public void AppCard_NeverDeployed_SaysNothingServesAndHasNoChart()
+    {
+        var card = Render<AppCard>(p => p.Add(c => c.App, Samples.NeverDeployed()));
+
+        Assert.Equal("nothing serves yet", card.Find("[data-test=active]").TextContent.Trim());
+        Assert.NotNull(card.Find("[data-test=latency-empty]"));
+        Assert.Empty(card.FindAll("[data-test=last]"));
+    }
+
+    [Fact]
+    public void AppCard_ListenerError_IsShown()
+    {
+        var app = Samples.Healthy() with { Status = Samples.Healthy().Status with { ListenerError = "Cannot listen on 127.0.0.1:8080: in use" } };
+
+        var card = Render<AppCard>(p => p.Add(c => c.App, app));
+
+        Assert.Contains("in use", card.Find("[data-test=listener-error]").TextContent);
+    }
+
+    [Fact]
+    public void DrainProgress_ShowsWhatIsLeftAgainstEachDeadline()
+    {
+        var drain = Samples.Draining().Drain!;
+
+        var view = Render<DrainProgress>(p => p
+            .Add(c => c.Status, drain)
+            .Add(c => c.Slot, Slot.Blue)
+            .Add(c => c.RequestTimeout, TimeSpan.FromSeconds(30))
+            .Add(c => c.SocketTimeout, TimeSpan.FromSeconds(10)));
+
+        Assert.Contains("Draining blue", view.Markup);
+        Assert.Equal("3 request(s) left, cut in 12.0 s", view.Find("[data-test=drain-requests]").TextContent.Trim());
+        Assert.Equal("1 WebSocket(s) left, cut in 4.0 s", view.Find("[data-test=drain-sockets]").TextContent.Trim());
+    }
+
+    [Theory]
+    [InlineData(DeploymentStatus.Draining, 6)]
+    [InlineData(DeploymentStatus.Completed, 7)]
+    [InlineData(DeploymentStatus.RolledBack, 5)]
+    public void DeploymentTimeline_ListsEveryStepWithItsDuration(DeploymentStatus status, int steps)
+    {
+        var deployment = Samples.Deployment(7, status, "shop:2.0");
+
+        var view = Render<DeploymentTimeline>(p => p.Add(c => c.Deployment, deployment));
+
+        var rendered = view.FindAll("[data-test=step]");
+        Assert.Equal(steps, rendered.Count);
+        Assert.Contains("1.5 s", rendered[0].TextContent);
+        Assert.Contains(status.ToSnakeCase(), rendered[^1].TextContent);
+    }
+
+    [Theory]
+    [InlineData(DeploymentStatus.Completed, "completed")]
+    [InlineData(DeploymentStatus.RolledBack, "rolled_back")]
+    [InlineData(DeploymentStatus.HealthChecking, "health_checking")]
+    [InlineData(DeploymentStatus.Cancelled, "cancelled")]
+    public void DeploymentStatusChip_ShowsTheApiName(DeploymentStatus status, string text) =>
+        Assert.Equal(text, Render<DeploymentStatusChip>(p => p.Add(c => c.Status, status)).Find("[data-test=deployment-status]").TextContent.Trim());
+
+    [Theory]
+    [InlineData("shop:1.4.2", null)]
+    [InlineData("", "Enter an image")]
+    [InlineData("Not An Image", "not a valid image reference")]
+    public void ValidateImage_ExplainsWhatIsWrong(string image, string? problem)
+    {
+        var error = ConsoleActions.ValidateImage(image);
+
+        if (problem is null)
+        {
+            Assert.Null(error);
+        }
+        else
+        {
+            Assert.Contains(problem, error);
+        }
+    }
+}
