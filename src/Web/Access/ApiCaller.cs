@@ -8,7 +8,14 @@ public static class ApiCaller
     /// <summary><c>local</c>, a token's name, or either prefixed with <c>s3dock</c> for s3dock's requests.</summary>
     public static string NameOf(HttpContext context)
     {
-        var name = context.User.Identity?.IsAuthenticated == true ? context.User.FindFirstValue(ClaimTypes.Name) ?? "local" : "local";
+        var identity = context.User.Identities.FirstOrDefault(i => i.IsAuthenticated);
+        var name = identity?.FindFirst(ClaimTypes.Name)?.Value ?? "local";
+        if (identity?.AuthenticationType == ConsoleLogin.Scheme)
+        {
+            // The console's own calls (its export downloads) are the signed-in user's.
+            name = $"ui:{name}";
+        }
+
         var isS3dock = context.Request.Headers.UserAgent.ToString().StartsWith("s3dock", StringComparison.OrdinalIgnoreCase);
         return isS3dock ? (name == "local" ? "s3dock" : $"s3dock:{name}") : name;
     }

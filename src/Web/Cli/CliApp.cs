@@ -33,6 +33,7 @@ public sealed class CliApp
             AuditVerb.Create(runner),
             ConfigVerb.Create(runner),
             WatchVerb.Create(runner),
+            HashPasswordVerb.Create(runner),
         };
         globals.AddTo(Root);
     }

@@ -11,10 +11,16 @@ public sealed record CliEnvironment(
     Func<string, string?> Variable,
     Func<HttpMessageHandler> Handler)
 {
+    /// <summary>Where a verb that reads a secret (hash-password) reads it from.</summary>
+    public TextReader Input { get; init; } = TextReader.Null;
+
     public static CliEnvironment FromProcess() => new(
         Console.Out,
         Console.Error,
         !Console.IsOutputRedirected,
         Environment.GetEnvironmentVariable,
-        () => new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(10) });
+        () => new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(10) })
+    {
+        Input = Console.In,
+    };
 }

@@ -14,6 +14,8 @@ public sealed class VerbContext(CliEnvironment environment, GlobalOptions global
 
     public TextWriter Error => environment.Error;
 
+    public TextReader In => environment.Input;
+
     public bool Interactive => environment.Interactive;
 
     /// <summary><c>--json</c>: stdout carries the API's JSON only.</summary>

@@ -8,6 +8,7 @@ using Cutover.Web.Components;
 using Cutover.Web.ConsoleState;
 using Cutover.Web.Live;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 
@@ -31,9 +32,14 @@ public static class CutoverHostExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ApiAccessOptions>, ApiAccessOptionsValidator>();
-        builder.Services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)
+        var authentication = builder.Services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
-        builder.Services.AddAuthorization();
+        builder.Services.AddConsoleLogin(authentication);
+
+        // The API takes a token, or the console's cookie (so that the console's export buttons download).
+        builder.Services.AddAuthorizationBuilder().SetDefaultPolicy(new AuthorizationPolicyBuilder(ApiTokenAuthenticationHandler.SchemeName, ConsoleLogin.Scheme)
+            .RequireAuthenticatedUser()
+            .Build());
         builder.Services.AddMutationRateLimit();
 
         builder.Services.AddProblemDetails();
@@ -75,7 +81,8 @@ public static class CutoverHostExtensions
         app.MapOpenApi();
         app.UseAntiforgery();
         app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapConsoleLogin();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization(ConsoleLogin.PolicyName);
         app.MapGet("/healthz", () => TypedResults.Ok("ok")).ExcludeFromDescription();
         return app;
     }

@@ -17,8 +17,8 @@ public sealed class ConsoleUser
             return;
         }
 
-        var name = context.User.Identity?.IsAuthenticated == true ? context.User.FindFirstValue(ClaimTypes.Name) : null;
-        RequestedBy = name is null or "local" ? "ui:local" : $"ui:{name}";
+        var signedIn = context.User.Identities.FirstOrDefault(i => i.IsAuthenticated && i.AuthenticationType == Access.ConsoleLogin.Scheme);
+        RequestedBy = signedIn?.FindFirst(ClaimTypes.Name)?.Value is { } name ? $"ui:{name}" : "ui:local";
         Address = context.Connection.RemoteIpAddress?.ToString();
     }
 }
