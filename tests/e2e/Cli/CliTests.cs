@@ -53,7 +53,7 @@ public sealed class CliTests(CliHost cli) : IClassFixture<CliHost>
     [Fact]
     public async Task AnyVerb_WithNoHost_ExitsThree()
     {
-        var run = await CliProcess.RunAsync($"http://127.0.0.1:{HostProcess.FreePort()}", "apps");
+        var run = await CliProcess.RunAsync($"http://127.0.0.1:{LoopbackPorts.Next()}", "apps");
 
         Assert.True(run.ExitCode == 3, run.ToString());
         Assert.Contains("Cannot reach the Cutover host", run.Error);

@@ -4,7 +4,7 @@ namespace Cutover.Tests.E2E.Engine;
 public sealed record AppsYaml(string App, string Image, int Listen, int Blue, int Green)
 {
     public static AppsYaml Fresh(string app, string image) =>
-        new(app, image, HostProcess.FreePort(), HostProcess.FreePort(), HostProcess.FreePort());
+        new(app, image, LoopbackPorts.Next(), LoopbackPorts.Next(), LoopbackPorts.Next());
 
     public string Health { get; init; } = "{ path: /health, interval: 250ms, timeout: 1s, healthy_after: 2, deadline: 15s }";
 

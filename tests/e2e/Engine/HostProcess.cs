@@ -47,7 +47,7 @@ public sealed class HostProcess : IAsyncDisposable
     public static async Task<HostProcess> CreateAsync(string appsYaml)
     {
         var folder = Directory.CreateTempSubdirectory("cutover-e2e-").FullName;
-        var host = new HostProcess(folder, FreePort());
+        var host = new HostProcess(folder, LoopbackPorts.Next());
         await File.WriteAllTextAsync(host.AppsFile, appsYaml);
         return host;
     }
@@ -200,12 +200,6 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    public static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     private static string BuildConfiguration =>
         AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";

@@ -25,10 +25,7 @@ public sealed class FailureTests
     public async Task BackendRefusing_Answers502WithinASecond()
     {
         await using var proxy = await ProxyHarness.StartAsync();
-        var closed = new TcpListener(IPAddress.Loopback, 0);
-        closed.Start();
-        var deadPort = ((IPEndPoint)closed.LocalEndpoint).Port;
-        closed.Stop();
+        var deadPort = LoopbackPorts.Next();
         await proxy.Router.UpsertAsync(new AppProxyConfig(ProxyHarness.App, new IPEndPoint(IPAddress.Loopback, proxy.Address.Port), deadPort, proxy.Green.Port));
 
         await WarmUp(proxy);

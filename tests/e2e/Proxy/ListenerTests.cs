@@ -33,8 +33,8 @@ public sealed class ListenerTests : IAsyncLifetime
     [Fact]
     public async Task Apps_AddedMovedAndRemovedAtRuntime_LeaveTheOthersServing()
     {
-        var shop = await Add("shop", FreePort(), _shop);
-        var blog = await Add("blog", FreePort(), _blog);
+        var shop = await Add("shop", LoopbackPorts.Next(), _shop);
+        var blog = await Add("blog", LoopbackPorts.Next(), _blog);
         Assert.Equal("shop", await Get(shop.Listening!));
         Assert.Equal("blog", await Get(blog.Listening!));
 
@@ -46,7 +46,7 @@ public sealed class ListenerTests : IAsyncLifetime
                 Assert.Equal("shop", await Get(shop.Listening!));
             }
         });
-        var moved = await Add("blog", FreePort(), _blog);
+        var moved = await Add("blog", LoopbackPorts.Next(), _blog);
         await blogTraffic;
         Assert.Equal("blog", await Get(moved.Listening!));
         await Assert.ThrowsAsync<HttpRequestException>(() => Get(blog.Listening!));
@@ -60,7 +60,7 @@ public sealed class ListenerTests : IAsyncLifetime
     [Fact]
     public async Task PortInUse_IsAnErrorForThatAppOnly()
     {
-        var shop = await Add("shop", FreePort(), _shop);
+        var shop = await Add("shop", LoopbackPorts.Next(), _shop);
         using var squatter = new TcpListener(IPAddress.Loopback, 0);
         squatter.Start();
         var taken = ((IPEndPoint)squatter.LocalEndpoint).Port;
@@ -82,7 +82,7 @@ public sealed class ListenerTests : IAsyncLifetime
     [Fact]
     public async Task Watch_ReportsTheSnapshotThenEachChange()
     {
-        var shop = await Add("shop", FreePort(), _shop);
+        var shop = await Add("shop", LoopbackPorts.Next(), _shop);
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var seen = new List<AppTrafficSnapshot>();
         var slow = Task.Run(async () =>
@@ -107,7 +107,7 @@ public sealed class ListenerTests : IAsyncLifetime
 
     private async Task<AppTrafficSnapshot> Add(string app, int port, TestBackend backend)
     {
-        var snapshot = await Router.UpsertAsync(new AppProxyConfig(app, new IPEndPoint(IPAddress.Loopback, port), backend.Port, FreePort()));
+        var snapshot = await Router.UpsertAsync(new AppProxyConfig(app, new IPEndPoint(IPAddress.Loopback, port), backend.Port, LoopbackPorts.Next()));
         if (snapshot.ListenerError is null)
         {
             Router.Switch(app, Slot.Blue);
@@ -118,10 +118,4 @@ public sealed class ListenerTests : IAsyncLifetime
 
     private Task<string> Get(string authority, string path = "/") => _client.GetStringAsync($"http://{authority}{path}");
 
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 }

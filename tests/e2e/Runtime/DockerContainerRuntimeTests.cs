@@ -57,7 +57,7 @@ public sealed class DockerContainerRuntimeTests(RuntimeFixture fixture) : IClass
     public async Task CreateAndStart_ServesOnItsLoopbackSlotPort()
     {
         var app = NewApp();
-        var port = RuntimeFixture.FreeLoopbackPort();
+        var port = LoopbackPorts.Next();
 
         var created = await _runtime.CreateAsync(Spec(app, Slot.Green, port), Ct);
 
@@ -88,7 +88,7 @@ public sealed class DockerContainerRuntimeTests(RuntimeFixture fixture) : IClass
     public async Task Create_PublishesOnLoopbackOnly_AndAppliesLabelsEnvLimitsVolumesAndCommand()
     {
         var app = NewApp();
-        var port = RuntimeFixture.FreeLoopbackPort();
+        var port = LoopbackPorts.Next();
         var volume = Directory.CreateTempSubdirectory("cutover-rt-volume-");
         try
         {
@@ -141,7 +141,7 @@ public sealed class DockerContainerRuntimeTests(RuntimeFixture fixture) : IClass
     public async Task Create_WithoutCommand_KeepsTheImageCommand_AndNoLimits()
     {
         var app = NewApp();
-        var created = await _runtime.CreateAsync(Spec(app, Slot.Blue, RuntimeFixture.FreeLoopbackPort()), Ct);
+        var created = await _runtime.CreateAsync(Spec(app, Slot.Blue, LoopbackPorts.Next()), Ct);
 
         var inspected = await fixture.Docker.Containers.InspectContainerAsync(created.Id, Ct);
         Assert.Equal(["/bin/busybox", "httpd", "-f", "-p", "8080", "-h", "/www"], inspected.Config!.Cmd);
@@ -154,7 +154,7 @@ public sealed class DockerContainerRuntimeTests(RuntimeFixture fixture) : IClass
     public async Task Create_ReplacesARunningContainerOfTheSameName()
     {
         var app = NewApp();
-        var port = RuntimeFixture.FreeLoopbackPort();
+        var port = LoopbackPorts.Next();
         var first = await _runtime.CreateAsync(Spec(app, Slot.Blue, port), Ct);
         await _runtime.StartAsync(first.Id, Ct);
 
@@ -171,8 +171,8 @@ public sealed class DockerContainerRuntimeTests(RuntimeFixture fixture) : IClass
     public async Task ListManaged_SeesBothSlots_AndOnlyCutoverContainers()
     {
         var app = NewApp();
-        var blue = await _runtime.CreateAsync(Spec(app, Slot.Blue, RuntimeFixture.FreeLoopbackPort()), Ct);
-        var green = await _runtime.CreateAsync(Spec(app, Slot.Green, RuntimeFixture.FreeLoopbackPort()), Ct);
+        var blue = await _runtime.CreateAsync(Spec(app, Slot.Blue, LoopbackPorts.Next()), Ct);
+        var green = await _runtime.CreateAsync(Spec(app, Slot.Green, LoopbackPorts.Next()), Ct);
         var stranger = await DockerCli.RunAsync("create", "--label", $"not-cutover={app}", fixture.Image);
         try
         {
@@ -197,7 +197,7 @@ public sealed class DockerContainerRuntimeTests(RuntimeFixture fixture) : IClass
             "for i in 1 2 3 4 5; do echo out-$i; done; sleep 0.3; echo err-1 >&2; sleep 0.3; printf 'grüße ✓\\r\\n'; echo out-6; "
             + "exec /bin/busybox httpd -f -p 8080 -h /www",
         ];
-        var created = await _runtime.CreateAsync(Spec(app, Slot.Blue, RuntimeFixture.FreeLoopbackPort(), command: command), Ct);
+        var created = await _runtime.CreateAsync(Spec(app, Slot.Blue, LoopbackPorts.Next(), command: command), Ct);
         await _runtime.StartAsync(created.Id, Ct);
 
         var all = await LogsUntilAsync(created.Id, 100, lines => lines.Contains("out-6"));
@@ -220,7 +220,7 @@ public sealed class DockerContainerRuntimeTests(RuntimeFixture fixture) : IClass
     public async Task StopStartAndRemove_AreIdempotent()
     {
         var app = NewApp();
-        var port = RuntimeFixture.FreeLoopbackPort();
+        var port = LoopbackPorts.Next();
         var created = await _runtime.CreateAsync(Spec(app, Slot.Blue, port), Ct);
         await _runtime.StartAsync(created.Id, Ct);
         await GetUntilAnswersAsync(port);
@@ -274,7 +274,7 @@ public sealed class DockerContainerRuntimeTests(RuntimeFixture fixture) : IClass
     public async Task Start_WhenTheOtherSlotHoldsThePort_ThrowsClearError()
     {
         var app = NewApp();
-        var port = RuntimeFixture.FreeLoopbackPort();
+        var port = LoopbackPorts.Next();
         var blue = await _runtime.CreateAsync(Spec(app, Slot.Blue, port), Ct);
         await _runtime.StartAsync(blue.Id, Ct);
         var green = await _runtime.CreateAsync(Spec(app, Slot.Green, port), Ct);
@@ -375,7 +375,7 @@ public sealed class DockerContainerRuntimeTests(RuntimeFixture fixture) : IClass
     public async Task Create_FromAMissingImage_ThrowsClearError()
     {
         var app = NewApp();
-        var spec = Spec(app, Slot.Blue, RuntimeFixture.FreeLoopbackPort()) with { Image = "cutover-e2e-runtime/missing:nope" };
+        var spec = Spec(app, Slot.Blue, LoopbackPorts.Next()) with { Image = "cutover-e2e-runtime/missing:nope" };
 
         var ex = await Assert.ThrowsAsync<ContainerRuntimeException>(() => _runtime.CreateAsync(spec, Ct));
 
@@ -467,7 +467,7 @@ public sealed class DockerContainerRuntimeTests(RuntimeFixture fixture) : IClass
     public async Task Stop_CancelledWhileWaiting_ReturnsPromptly()
     {
         var app = NewApp();
-        var port = RuntimeFixture.FreeLoopbackPort();
+        var port = LoopbackPorts.Next();
         var created = await _runtime.CreateAsync(Spec(app, Slot.Blue, port), Ct);
         await _runtime.StartAsync(created.Id, Ct);
         await GetUntilAnswersAsync(port);

@@ -107,19 +107,6 @@ public sealed class RuntimeFixture : IAsyncLifetime
         }
     }
 
-    public static int FreeLoopbackPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
-    }
 
     private static async Task WriteRootFsAsync(string path)
     {
@@ -177,7 +164,7 @@ public sealed class LocalRegistry : IAsyncDisposable
         }
 
         var directory = Directory.CreateTempSubdirectory("cutover-rt-registry-").FullName;
-        var port = RuntimeFixture.FreeLoopbackPort();
+        var port = LoopbackPorts.Next();
         var config = Path.Combine(directory, "config.yml");
         await File.WriteAllTextAsync(config, $"""
             version: 0.1

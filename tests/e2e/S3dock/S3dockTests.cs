@@ -51,7 +51,7 @@ public sealed class S3dockTests
         var usage = await ToolRun.RunAsync("bash", [Script, app.App], env);
         var rolledBack = await ToolRun.RunAsync("bash", [Script, app.App, archive], env);
         var unknownApp = await ToolRun.RunAsync("bash", [Script, "nope", archive], env);
-        var unreachable = await ToolRun.RunAsync("bash", [Script, app.App, archive], new Dictionary<string, string> { ["CUTOVER_URL"] = $"http://127.0.0.1:{HostProcess.FreePort()}" });
+        var unreachable = await ToolRun.RunAsync("bash", [Script, app.App, archive], new Dictionary<string, string> { ["CUTOVER_URL"] = $"http://127.0.0.1:{LoopbackPorts.Next()}" });
 
         Assert.True(usage.ExitCode == 2, usage.ToString());
         Assert.True(rolledBack.ExitCode == 1, rolledBack.ToString());
