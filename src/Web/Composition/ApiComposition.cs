@@ -1,0 +1,59 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Cutover.Web.Access;
+using Cutover.Web.Api;
+using Cutover.Web.Live;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
+
+namespace Cutover.Web.Composition;
+
+/// <summary>The HTTP API, its access rules (tokens, the console's cookie, rate limits) and its live events.</summary>
+internal static class ApiComposition
+{
+    public static WebApplicationBuilder AddCutoverApi(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ApiAccessOptions>()
+            .BindConfiguration(ApiAccessOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ApiAccessOptions>, ApiAccessOptionsValidator>();
+        var authentication = builder.Services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
+        builder.Services.AddConsoleLogin(authentication);
+
+        // The API takes a token, or the console's cookie (so that the console's export buttons download).
+        builder.Services.AddAuthorizationBuilder().SetDefaultPolicy(new AuthorizationPolicyBuilder(ApiTokenAuthenticationHandler.SchemeName, ConsoleLogin.Scheme)
+            .RequireAuthenticatedUser()
+            .Build());
+        builder.Services.AddMutationRateLimit();
+
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(json => UseApiConventions(json.SerializerOptions));
+        builder.Services.AddSignalR().AddJsonProtocol(json => UseApiConventions(json.PayloadSerializerOptions));
+        builder.Services.AddHostedService<EventsHubBroadcaster>();
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication MapCutoverApi(this WebApplication app)
+    {
+        var api = app.MapGroup(string.Empty).RequireAuthorization();
+        api.MapAppsApi();
+        api.MapDeploymentsApi();
+        api.MapStatsApi();
+        api.MapHostApi();
+        api.MapAuditApi();
+        app.MapHub<EventsHub>("/hubs/events");
+        app.MapOpenApi();
+        return app;
+    }
+
+    /// <summary>camelCase names and snake_case enums (<c>health_checking</c>) for every JSON the host writes.</summary>
+    private static void UseApiConventions(JsonSerializerOptions options)
+    {
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+    }
+}
