@@ -19,6 +19,7 @@ public sealed record AppStatus(
     IReadOnlyList<SlotStatus> Slots);
 
 /// <summary>One slot of an application.</summary>
+/// <param name="Since">When its container last started (running) or stopped.</param>
 public sealed record SlotStatus(
     Slot Slot,
     int Port,
@@ -28,4 +29,5 @@ public sealed record SlotStatus(
     bool Running,
     string Health,
     HealthResult? LastCheck,
-    InFlight InFlight);
+    InFlight InFlight,
+    DateTimeOffset? Since = null);

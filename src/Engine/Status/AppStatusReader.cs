@@ -54,7 +54,8 @@ public sealed class AppStatusReader(
                 container?.Running ?? false,
                 health?.Status ?? "unknown",
                 health?.Last,
-                served?.Of(slot) ?? default);
+                served?.Of(slot) ?? default,
+                container is null ? null : new DateTimeOffset(DateTime.SpecifyKind(container.UpdatedAt, DateTimeKind.Utc)));
         }
 
         var slots = new[] { SlotOf(Slot.Blue), SlotOf(Slot.Green) };

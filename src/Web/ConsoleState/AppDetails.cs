@@ -25,7 +25,7 @@ public sealed class AppDetails(
     {
         var checks = await health.ListAsync(app, slot, HistoryChecks, cancellationToken);
         return checks.OrderBy(c => c.Id)
-            .Select(c => new HealthResult(new DateTimeOffset(DateTime.SpecifyKind(c.At, DateTimeKind.Utc)), c.Healthy, c.StatusCode, TimeSpan.FromMilliseconds(c.LatencyMs), c.Error))
+            .Select(c => c.ToResult())
             .ToArray();
     }
 

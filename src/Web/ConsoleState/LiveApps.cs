@@ -126,7 +126,7 @@ public sealed partial class LiveApps(
             : [];
         // Checks of a deployment's health gate are the new container starting up, not how the serving one is doing.
         var latencies = checks.Where(c => c.DeploymentId is null).OrderBy(c => c.Id)
-            .Select(c => new HealthResult(new DateTimeOffset(DateTime.SpecifyKind(c.At, DateTimeKind.Utc)), c.Healthy, c.StatusCode, TimeSpan.FromMilliseconds(c.LatencyMs), c.Error))
+            .Select(c => c.ToResult())
             .ToArray();
         return new AppCardState(status, latencies, running, last, null);
     }

@@ -1,5 +1,8 @@
 using Bunit;
+using Cutover.Engine.Configuration;
 using Cutover.Engine.Deployments;
+using Cutover.Engine.Runtime;
+using Cutover.Engine.Secrets;
 using Cutover.Engine.Events;
 using Cutover.Engine.Persistence;
 using Cutover.Engine.Status;
@@ -34,7 +37,15 @@ public abstract class DashboardContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(Engine.Get<TimeProvider>());
         Services.AddSingleton(Engine.Get<ILoggerFactory>());
         Services.AddLogging();
+        Services.AddSingleton(Engine.Get<DeploymentCoordinator>());
+        Services.AddSingleton(Engine.Get<AppsConfigMonitor>());
+        Services.AddSingleton(Engine.Get<AppStateStore>());
+        Services.AddSingleton(Engine.Get<IContainerRuntime>());
+        Services.AddSingleton(Engine.Get<SecretRedactor>());
         Services.AddScoped<LiveApps>();
+        Services.AddSingleton<AppDetails>();
+        Services.AddScoped<ConsoleUser>();
+        Services.AddScoped<ConsoleActions>();
     }
 
     async Task IAsyncLifetime.DisposeAsync()
@@ -75,6 +86,70 @@ public sealed class DashboardTests : DashboardContext
             Assert.Empty(page.FindAll("[data-app=shop] [data-test=running]"));
         }, TimeSpan.FromSeconds(10));
     }
+}
+
+/// <summary>An app's page: its actions ask for confirmation, act through the engine, and are disabled while not allowed.</summary>
+public sealed class AppPageTests : DashboardContext
+{
+    [Fact]
+    public async Task Redeploy_AsksWhatWillHappen_ThenStartsADeploymentAsTheConsoleUser()
+    {
+        await Engine.DeployAsync("shop");
+        var page = RenderWithDialogs("shop");
+        page.WaitForAssertion(() => Assert.False(page.Find("[data-test=redeploy]").HasAttribute("disabled")));
+
+        // The click's handler waits for the answer, so it completes only after the dialog is answered.
+        var asking = page.Find("[data-test=redeploy]").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.Contains("Start a fresh container of demo:v1", page.Find(".mud-dialog").TextContent));
+        await page.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Redeploy").ClickAsync(new());
+        await asking.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var history = await Engine.Deployments.ListAsync("shop", null, 0, 10, CancellationToken.None);
+        Assert.Equal((DeploymentKind.Redeploy, "ui:local"), (history.Items[0].Kind, history.Items[0].RequestedBy));
+        await Engine.WaitForEndAsync(history.Items[0].Id);
+    }
+
+    [Fact]
+    public async Task KeepAsIs_InTheDialog_StartsNothing()
+    {
+        await Engine.DeployAsync("shop");
+        var page = RenderWithDialogs("shop");
+        page.WaitForAssertion(() => Assert.False(page.Find("[data-test=redeploy]").HasAttribute("disabled")));
+
+        var asking = page.Find("[data-test=redeploy]").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.NotNull(page.Find(".mud-dialog")));
+        await page.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Keep as is").ClickAsync(new());
+        await asking.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(1, (await Engine.Deployments.ListAsync("shop", null, 0, 10, CancellationToken.None)).Total);
+    }
+
+    [Fact]
+    public async Task WhileADeploymentRuns_DeployActionsAreDisabled_AndCancelIsNot()
+    {
+        await Engine.DeployAsync("shop");
+        Engine.Probe.Failing[28082] = true;
+        var page = RenderWithDialogs("shop");
+        var running = await Engine.RequestAsync("shop", "demo:v2");
+
+        page.WaitForAssertion(() =>
+        {
+            Assert.True(page.Find("[data-test=redeploy]").HasAttribute("disabled"));
+            Assert.True(page.Find("[data-test=rollback]").HasAttribute("disabled"));
+            Assert.False(page.Find("[data-test=cancel]").HasAttribute("disabled"));
+        }, TimeSpan.FromSeconds(10));
+        await Engine.WaitForEndAsync(running.Id);
+    }
+
+    [Fact]
+    public void UnknownApp_SaysSo()
+    {
+        var page = RenderWithDialogs("nope");
+
+        page.WaitForAssertion(() => Assert.Contains("no application named 'nope'", page.Find("[data-test=unknown-app]").TextContent));
+    }
+
+    private IRenderedComponent<DialogHost> RenderWithDialogs(string app) => Render<DialogHost>(p => p.Add(h => h.App, app));
 }
 
 /// <summary>The dashboard when apps.yaml lists no application.</summary>

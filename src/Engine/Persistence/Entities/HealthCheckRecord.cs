@@ -1,3 +1,4 @@
+using Cutover.Engine.Health;
 using Cutover.Engine.Model;
 
 namespace Cutover.Engine.Persistence.Entities;
@@ -23,4 +24,8 @@ public sealed class HealthCheckRecord
 
     /// <summary>Set while the check belongs to a deployment's health gate.</summary>
     public long? DeploymentId { get; set; }
+
+    /// <summary>The stored check as the rest of the engine and the console see it.</summary>
+    public HealthResult ToResult() =>
+        new(new DateTimeOffset(DateTime.SpecifyKind(At, DateTimeKind.Utc)), Healthy, StatusCode, TimeSpan.FromMilliseconds(LatencyMs), Error);
 }
