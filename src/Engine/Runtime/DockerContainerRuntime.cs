@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -25,8 +26,6 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
 {
     /// <summary>Slot ports are published on loopback only; the proxy is the only public listener.</summary>
     public const string HostIp = "127.0.0.1";
-
-    private const int LogReadBufferSize = 16 * 1024;
 
     /// <summary>The longest a linked cancellation timer may be set for (CancelAfter's limit is ~49 days).</summary>
     private static readonly TimeSpan MaxTimer = TimeSpan.FromDays(24);
@@ -284,26 +283,82 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
             return [];
         }
 
-        var parameters = new ContainerLogsParameters
-        {
-            ShowStdout = true,
-            ShowStderr = true,
-            Follow = false,
-            Timestamps = false,
-            Tail = tail.ToString(CultureInfo.InvariantCulture),
-        };
-
-        try
-        {
-            return await CallAsync(
+        return await WithLogErrors(
+                containerId,
+                () => CallAsync(
                     async ct =>
                     {
-                        using var stream = await _client.Containers.GetContainerLogsAsync(containerId, parameters, ct).ConfigureAwait(false);
-                        return await ReadLinesAsync(stream, tail, ct).ConfigureAwait(false);
+                        using var stream = await _client.Containers.GetContainerLogsAsync(containerId, LogParameters(follow: false, tail), ct).ConfigureAwait(false);
+                        var lines = new List<string>();
+                        await foreach (var line in ContainerLogLines.ReadAsync(stream, ct).ConfigureAwait(false))
+                        {
+                            lines.Add(line);
+                        }
+
+                        return lines.Count > tail ? lines[^tail..] : (IReadOnlyList<string>)lines;
                     },
                     _options.RequestTimeout,
-                    cancellationToken)
-                .ConfigureAwait(false);
+                    cancellationToken))
+            .ConfigureAwait(false);
+    }
+
+    public async IAsyncEnumerable<string> FollowLogsAsync(string containerId, int tail, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(containerId);
+
+        // Only opening the stream is bounded by the request timeout; a followed container may be quiet for hours.
+        var stream = await WithLogErrors(
+                containerId,
+                () => CallAsync(ct => _client.Containers.GetContainerLogsAsync(containerId, LogParameters(follow: true, Math.Max(tail, 0)), ct), _options.RequestTimeout, cancellationToken))
+            .ConfigureAwait(false);
+        using (stream)
+        using (cancellationToken.Register(stream.Dispose))
+        {
+            // Disposing the stream is what ends a read that is waiting for the next frame.
+            var lines = ContainerLogLines.ReadAsync(stream, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            await using (lines.ConfigureAwait(false))
+            {
+                while (true)
+                {
+                    bool more;
+                    try
+                    {
+                        more = await lines.MoveNextAsync().ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
+                    {
+                        throw new OperationCanceledException(cancellationToken);
+                    }
+                    catch (Exception ex) when (ex is IOException or HttpRequestException or SocketException or ObjectDisposedException)
+                    {
+                        throw new ContainerRuntimeException($"The output of {containerId} stopped: {Describe(ex, _options.RequestTimeout)}", ex);
+                    }
+
+                    if (!more)
+                    {
+                        yield break;
+                    }
+
+                    yield return lines.Current;
+                }
+            }
+        }
+    }
+
+    private static ContainerLogsParameters LogParameters(bool follow, int tail) => new()
+    {
+        ShowStdout = true,
+        ShowStderr = true,
+        Follow = follow,
+        Timestamps = false,
+        Tail = tail.ToString(CultureInfo.InvariantCulture),
+    };
+
+    private static async Task<T> WithLogErrors<T>(string containerId, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
         }
         catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {
@@ -635,82 +690,8 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         return $"HTTP {(int)ex.StatusCode} {ex.StatusCode}";
     }
 
-    private static async Task<IReadOnlyList<string>> ReadLinesAsync(MultiplexedStream stream, int tail, CancellationToken cancellationToken)
-    {
-        var lines = new List<string>();
-        var stdout = new LineAssembler();
-        var stderr = new LineAssembler();
-        var buffer = new byte[LogReadBufferSize];
-        while (true)
-        {
-            var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false);
-            if (read.EOF || read.Count == 0)
-            {
-                break;
-            }
-
-            (read.Target == MultiplexedStream.TargetStream.StandardError ? stderr : stdout).Append(buffer, read.Count, lines);
-        }
-
-        stdout.Flush(lines);
-        stderr.Flush(lines);
-        return lines.Count > tail ? lines[^tail..] : lines;
-    }
-
     [GeneratedRegex(@"\d{1,3}(\.\d{1,3}){3}:\d{1,5}")]
     private static partial Regex AddressInMessage();
-
-    /// <summary>Turns one stream's frames into lines; frames may split lines and UTF-8 sequences anywhere.</summary>
-    private sealed class LineAssembler
-    {
-        private readonly Decoder _decoder = new UTF8Encoding(false).GetDecoder();
-        private readonly StringBuilder _pending = new();
-        private char[] _chars = new char[LogReadBufferSize + 1];
-
-        public void Append(byte[] bytes, int count, List<string> lines) => Decode(bytes, count, flush: false, lines);
-
-        public void Flush(List<string> lines)
-        {
-            Decode([], 0, flush: true, lines);
-            if (_pending.Length > 0)
-            {
-                Emit(lines);
-            }
-        }
-
-        private void Decode(byte[] bytes, int count, bool flush, List<string> lines)
-        {
-            var needed = count + 4;
-            if (_chars.Length < needed)
-            {
-                _chars = new char[needed];
-            }
-
-            var decoded = _decoder.GetChars(bytes, 0, count, _chars, 0, flush);
-            for (var i = 0; i < decoded; i++)
-            {
-                if (_chars[i] == '\n')
-                {
-                    Emit(lines);
-                }
-                else
-                {
-                    _pending.Append(_chars[i]);
-                }
-            }
-        }
-
-        private void Emit(List<string> lines)
-        {
-            if (_pending.Length > 0 && _pending[^1] == '\r')
-            {
-                _pending.Length--;
-            }
-
-            lines.Add(_pending.ToString());
-            _pending.Clear();
-        }
-    }
 
     private static partial class Log
     {

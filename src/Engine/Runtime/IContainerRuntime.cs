@@ -29,6 +29,12 @@ public interface IContainerRuntime
     /// <summary>The last <paramref name="tail"/> lines of the container's stdout and stderr, oldest first.</summary>
     Task<IReadOnlyList<string>> GetLogsAsync(string containerId, int tail, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The last <paramref name="tail"/> lines, then each line as soon as the container writes it, until it stops or the
+    /// caller cancels; one stream, so no line falls between the tail and what follows.
+    /// </summary>
+    IAsyncEnumerable<string> FollowLogsAsync(string containerId, int tail, CancellationToken cancellationToken);
+
     /// <summary>Whether the engine answers at all (for reconnecting after an outage).</summary>
     Task<bool> PingAsync(CancellationToken cancellationToken);
 }

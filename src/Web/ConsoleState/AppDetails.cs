@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Cutover.Engine.Configuration;
 using Cutover.Engine.Deployments;
 using Cutover.Engine.Health;
@@ -48,6 +49,18 @@ public sealed class AppDetails(
         catch (ContainerRuntimeException ex)
         {
             return new ContainerOutput([], ex.Message);
+        }
+    }
+
+    /// <summary>The slot container's last lines and then each new one, secrets masked, until it stops or the caller cancels.</summary>
+    /// <exception cref="ContainerRuntimeException">The slot has no container, or Docker cannot give its output.</exception>
+    public async IAsyncEnumerable<string> FollowLogsAsync(string app, Slot slot, int tail, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var container = await state.GetContainerAsync(app, slot, cancellationToken)
+            ?? throw new ContainerRuntimeException($"{app} has no {slot.Name()} container.");
+        await foreach (var line in runtime.FollowLogsAsync(container.ContainerId, tail, cancellationToken))
+        {
+            yield return redactor.Redact(line);
         }
     }
 }

@@ -39,8 +39,13 @@ public sealed class ConsoleTests(Browser browser) : IClassFixture<Browser>
         var page = await browser.OpenAsync($"http://127.0.0.1:{host.AdminPort}/apps/{app.App}");
         await Assertions.Expect(page.Locator("[data-test=slot][data-slot=blue]")).ToContainTextAsync("serving");
 
-        // A slow request on blue keeps the drain busy long enough to watch it.
+        // Following the output shows each request's line as the container writes it.
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        await page.Locator("[data-test=follow]").CheckAsync();
+        await client.GetAsync(new Uri(app.Url, "?followed=blue"));
+        await Assertions.Expect(page.Locator("[data-test=logs]")).ToContainTextAsync("GET /?followed=blue 200");
+
+        // A slow request on blue keeps the drain busy long enough to watch it.
         var slow = client.GetStringAsync(new Uri(app.Url, "slow?ms=6000"));
         await page.Locator("[data-test=redeploy]").ClickAsync();
         await ConfirmAsync(page, "Redeploy");
@@ -52,6 +57,10 @@ public sealed class ConsoleTests(Browser browser) : IClassFixture<Browser>
         Assert.Equal(["queued", "pulling", "starting", "health_checking", "switching", "draining", "completed"], steps);
         await Assertions.Expect(page.Locator("[data-test=slot][data-slot=green]")).ToContainTextAsync("serving");
         Assert.StartsWith("slow v1", await slow);
+
+        // Following went on with the container that serves now.
+        await client.GetAsync(new Uri(app.Url, "?followed=green"));
+        await Assertions.Expect(page.Locator("[data-test=logs]")).ToContainTextAsync("GET /?followed=green 200");
         await Browser.ScreenshotAsync(page, "app");
     }
 

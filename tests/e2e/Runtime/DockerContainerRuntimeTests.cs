@@ -208,6 +208,65 @@ public sealed class DockerContainerRuntimeTests(RuntimeFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task FollowLogs_GivesTheTail_ThenEachLineAsWritten_PastTheRequestTimeout_AndEndsWhenTheContainerStops()
+    {
+        var app = NewApp();
+        string[] command =
+        [
+            "/bin/busybox", "sh", "-c",
+            "echo before-1; echo before-2; echo before-3; sleep 3; echo after-1; echo after-2; exec /bin/busybox httpd -f -p 8080 -h /www",
+        ];
+        var created = await _runtime.CreateAsync(Spec(app, Slot.Blue, LoopbackPorts.Next(), command: command), Ct);
+        await _runtime.StartAsync(created.Id, Ct);
+        await LogsUntilAsync(created.Id, 10, lines => lines.Contains("before-3"));
+
+        // A 1 s request timeout must bound opening the stream only: the next lines come 3 s later.
+        using var impatient = new DockerContainerRuntime(
+            Options.Create(new DockerOptions { Endpoint = LocalEngine, RequestTimeout = TimeSpan.FromSeconds(1) }),
+            NullLogger<DockerContainerRuntime>.Instance);
+        var seen = new List<string>();
+        var watch = Stopwatch.StartNew();
+        await foreach (var line in impatient.FollowLogsAsync(created.Id, 2, Ct))
+        {
+            seen.Add(line);
+            if (line == "after-2")
+            {
+                await _runtime.StopAsync(created.Id, TimeSpan.FromSeconds(1), Ct);
+            }
+        }
+
+        Assert.Equal(["before-2", "before-3", "after-1", "after-2"], seen);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"the stream took {watch.Elapsed} to end after the container stopped");
+    }
+
+    [Fact]
+    public async Task FollowLogs_Cancelled_EndsPromptly_AndOfAMissingContainer_ThrowsClearError()
+    {
+        var app = NewApp();
+        var created = await _runtime.CreateAsync(Spec(app, Slot.Blue, LoopbackPorts.Next()), Ct);
+        await _runtime.StartAsync(created.Id, Ct);
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        stop.CancelAfter(TimeSpan.FromMilliseconds(500));
+        var watch = Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var _ in _runtime.FollowLogsAsync(created.Id, 10, stop.Token))
+            {
+            }
+        });
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"cancelling took {watch.Elapsed}");
+
+        var ex = await Assert.ThrowsAsync<ContainerRuntimeException>(async () =>
+        {
+            await foreach (var _ in _runtime.FollowLogsAsync("cutover-no-such-container", 10, Ct))
+            {
+            }
+        });
+        Assert.Equal("Cannot read the logs of cutover-no-such-container: the container does not exist.", ex.Message);
+    }
+
+    [Fact]
     public async Task GetLogs_OfMissingContainer_ThrowsClearError()
     {
         var ex = await Assert.ThrowsAsync<ContainerRuntimeException>(() => _runtime.GetLogsAsync("cutover-no-such-container", 10, Ct));

@@ -142,6 +142,28 @@ public sealed class AppPageTests : DashboardContext
     }
 
     [Fact]
+    public async Task Follow_ShowsEachNewLine_WithoutAReload_AndOff_StopsReading()
+    {
+        await Engine.DeployAsync("shop");
+        Engine.Runtime.LogLines = ["started"];
+        var page = RenderWithDialogs("shop");
+        page.WaitForAssertion(() => Assert.Equal("started", page.Find("[data-test=logs]").TextContent));
+
+        page.Find("[data-test=follow]").Change(true);
+        await Engine.Runtime.FollowedOutput.Writer.WriteAsync("GET /orders 200");
+        page.WaitForAssertion(() =>
+        {
+            Engine.Time.Advance(ContainerOutputFeed.RenderInterval);
+            Assert.Equal("started\nGET /orders 200", page.Find("[data-test=logs]").TextContent);
+        });
+
+        page.Find("[data-test=follow]").Change(false);
+        await Engine.Runtime.FollowedOutput.Writer.WriteAsync("GET /later 200");
+        await Task.Delay(100);
+        Assert.Equal(1, Engine.Runtime.FollowedOutput.Reader.Count);
+    }
+
+    [Fact]
     public void UnknownApp_SaysSo()
     {
         var page = RenderWithDialogs("nope");

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Cutover.Engine.Model;
 using Cutover.Engine.Runtime;
 
@@ -80,6 +82,22 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
 
     public Task<IReadOnlyList<string>> GetLogsAsync(string containerId, int tail, CancellationToken cancellationToken) =>
         Task.FromResult(LogLines);
+
+    /// <summary>What followed containers write after their tail: the test writes, the followers read.</summary>
+    public Channel<string> FollowedOutput { get; } = Channel.CreateUnbounded<string>();
+
+    public async IAsyncEnumerable<string> FollowLogsAsync(string containerId, int tail, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var line in LogLines.TakeLast(tail))
+        {
+            yield return line;
+        }
+
+        await foreach (var line in FollowedOutput.Reader.ReadAllAsync(cancellationToken))
+        {
+            yield return line;
+        }
+    }
 
     public Task<bool> PingAsync(CancellationToken cancellationToken) => Task.FromResult(Reachable);
 
