@@ -21,7 +21,7 @@ public static class AppsApi
             .WithSummary("Every application: active slot, image, health, in-flight requests and sockets.");
         apps.MapGet("/{app}", GetAsync).WithSummary("One application with both slots.");
         apps.MapGet("/{app}/health", HealthAsync).WithSummary("Health-check history with latencies, newest first.");
-        apps.MapGet("/{app}/logs", LogsAsync).WithSummary("The tail of a slot container's output (default: the active slot).");
+        apps.MapGet("/{app}/logs", LogsAsync).WithSummary("The tail of a slot container's output (default: the active slot); with follow=true, plain text lines as they are written.");
         return routes;
     }
 
@@ -46,7 +46,7 @@ public static class AppsApi
             new DateTimeOffset(DateTime.SpecifyKind(r.At, DateTimeKind.Utc)), r.Slot, r.Healthy, r.StatusCode, Math.Round(r.LatencyMs, 2), r.Error, r.DeploymentId)).ToArray());
     }
 
-    private static async Task<Results<Ok<ContainerLogsView>, ProblemHttpResult>> LogsAsync(
+    private static async Task<Results<Ok<ContainerLogsView>, ProblemHttpResult, FollowedLogs>> LogsAsync(
         string app,
         AppsConfigMonitor config,
         AppStateStore state,
@@ -54,7 +54,8 @@ public static class AppsApi
         SecretRedactor redaction,
         CancellationToken cancellationToken,
         string? slot = null,
-        int tail = 100)
+        int tail = 100,
+        bool follow = false)
     {
         if (!config.Current.Apps.ContainsKey(app))
         {
@@ -75,6 +76,11 @@ public static class AppsApi
         if (await state.GetContainerAsync(app, s, cancellationToken) is not { } container)
         {
             return ApiProblems.NotFound($"Application '{app}' has no {s.Name()} container.");
+        }
+
+        if (follow)
+        {
+            return new FollowedLogs(runtime.FollowLogsAsync(container.ContainerId, Math.Clamp(tail, 0, MaxLogLines), CancellationToken.None), redaction);
         }
 
         try

@@ -51,6 +51,31 @@ public sealed class CliTests(CliHost cli) : IClassFixture<CliHost>
     }
 
     [Fact]
+    public async Task LogsFollow_PrintsTheLinesAsWritten_UntilARedeployStopsTheContainer()
+    {
+        var following = cli.RunAsync("logs", cli.App.App, "--follow", "--tail", "1");
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var marker = $"followed={Guid.NewGuid():N}";
+
+        // Marked requests for a few seconds, so that some land after the CLI has started and connected.
+        for (var i = 0; i < 20 && !following.IsCompleted; i++)
+        {
+            await client.GetAsync(new Uri(cli.App.Url, $"?{marker}"));
+            await Task.Delay(200);
+        }
+
+        Assert.False(following.IsCompleted, following.IsCompleted ? (await following).ToString() : null);
+        var redeploy = await cli.RunAsync("redeploy", cli.App.App, "--wait", "--timeout", "120");
+        Assert.True(redeploy.ExitCode == 0, redeploy + cli.Host.Output);
+
+        var run = await following.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains($"GET /?{marker} 200", run.Out);
+        Assert.Matches("(?m)^demo v[0-9] stopping$", run.Out);
+        Assert.Contains("(the output ended", run.Error);
+    }
+
+    [Fact]
     public async Task AnyVerb_WithNoHost_ExitsThree()
     {
         var run = await CliProcess.RunAsync($"http://127.0.0.1:{LoopbackPorts.Next()}", "apps");

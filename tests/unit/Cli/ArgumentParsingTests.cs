@@ -134,6 +134,7 @@ public sealed class ArgumentParsingTests
     [InlineData("Unrecognized command or argument 'frobnicate'", "frobnicate")]
     [InlineData("--url 'ftp://example.com' is not an http:// or https:// address", "status", "--url", "ftp://example.com")]
     [InlineData("Unrecognized option '--nope'", "watch", "--nope")]
+    [InlineData("--follow prints the container's lines as they come; it has no --json form", "logs", "shop", "-f", "--json")]
     public async Task BadArguments_ExitTwo_WithAClearMessage_AndSendNothing(string message, params string[] args)
     {
         var run = await CliRun.RunAsync(_api, args);

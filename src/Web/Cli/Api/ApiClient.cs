@@ -97,6 +97,34 @@ public sealed class ApiClient : IDisposable
         return destination.CanSeek ? destination.Position - before : -1;
     }
 
+    /// <summary>The slot container's last lines, then each line as it writes it, until it stops or the connection ends.</summary>
+    public async IAsyncEnumerable<string> FollowLogsAsync(string app, Slot? slot, int? tail, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var path = Query($"api/apps/{Segment(app)}/logs", ("slot", slot?.Name()), ("tail", tail?.ToString()), ("follow", "true"));
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), HttpCompletionOption.ResponseHeadersRead, RequestTimeout, cancellationToken);
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var reader = new StreamReader(body);
+        while (true)
+        {
+            string? line;
+            try
+            {
+                line = await reader.ReadLineAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+            {
+                yield break;
+            }
+
+            if (line is null)
+            {
+                yield break;
+            }
+
+            yield return line;
+        }
+    }
+
     /// <summary>The deployment's events until it ends (or the connection drops: the caller decides whether to re-subscribe).</summary>
     public async IAsyncEnumerable<LiveEvent> DeploymentEventsAsync(long id, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
