@@ -10,6 +10,8 @@ using Cutover.Engine.Traffic;
 using Cutover.Tests.Unit.Engine;
 using Cutover.Web.Components.Pages;
 using Cutover.Web.ConsoleState;
+using Cutover.Engine.Persistence.Entities;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using MudBlazor.Services;
@@ -185,5 +187,39 @@ public sealed class EmptyDashboardTests : DashboardContext
         var page = Render<Dashboard>();
 
         page.WaitForAssertion(() => Assert.Contains("apps.yaml has no applications yet", page.Find("[data-test=empty]").TextContent));
+    }
+}
+
+/// <summary>The pages when the database cannot be read: they say so instead of loading forever.</summary>
+public sealed class UnreadableDatabaseTests : DashboardContext
+{
+    [Fact]
+    public async Task Dashboard_SaysTheAppsCouldNotBeRead()
+    {
+        await BreakTheDatabaseAsync();
+
+        var page = Render<Dashboard>();
+
+        page.WaitForAssertion(() => Assert.Contains("The applications could not be read", page.Find("[data-test=load-error]").TextContent));
+        Assert.Empty(page.FindAll("[data-test=loading]"));
+    }
+
+    [Fact]
+    public async Task AppPage_SaysTheAppCouldNotBeRead()
+    {
+        await BreakTheDatabaseAsync();
+
+        var page = Render<DialogHost>(p => p.Add(h => h.App, "shop"));
+
+        page.WaitForAssertion(() => Assert.Contains("no such table", page.Find("[data-test=load-error]").TextContent));
+        Assert.Empty(page.FindAll("[data-test=loading]"));
+    }
+
+    private async Task BreakTheDatabaseAsync()
+    {
+        await using var db = await Engine.Get<IDbContextFactory<CutoverDbContext>>().CreateDbContextAsync();
+        var table = db.Model.FindEntityType(typeof(AppState))!.GetTableName();
+        var rename = "ALTER TABLE \"" + table + "\" RENAME TO \"" + table + "_gone\"";
+        await db.Database.ExecuteSqlRawAsync(rename);
     }
 }
