@@ -53,7 +53,8 @@ public sealed class CliTests(CliHost cli) : IClassFixture<CliHost>
     [Fact]
     public async Task LogsFollow_PrintsTheLinesAsWritten_UntilARedeployStopsTheContainer()
     {
-        var following = cli.RunAsync("logs", cli.App.App, "--follow", "--tail", "1");
+        // A tail long enough to hold the marked lines even if the CLI connects after they were written.
+        var following = cli.RunAsync("logs", cli.App.App, "--follow", "--tail", "50");
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var marker = $"followed={Guid.NewGuid():N}";
 

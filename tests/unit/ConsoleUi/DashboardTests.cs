@@ -151,7 +151,7 @@ public sealed class AppPageTests : DashboardContext
         var page = RenderWithDialogs("shop");
         page.WaitForAssertion(() => Assert.Equal("started", page.Find("[data-test=logs]").TextContent));
 
-        page.Find("[data-test=follow]").Change(true);
+        await page.Find("[data-test=follow]").ChangeAsync(new() { Value = true });
         await Engine.Runtime.FollowedOutput.Writer.WriteAsync("GET /orders 200");
         page.WaitForAssertion(() =>
         {
@@ -159,7 +159,8 @@ public sealed class AppPageTests : DashboardContext
             Assert.Equal("started\nGET /orders 200", page.Find("[data-test=logs]").TextContent);
         });
 
-        page.Find("[data-test=follow]").Change(false);
+        // Awaited: the switch's handler returns once the stream is no longer read.
+        await page.Find("[data-test=follow]").ChangeAsync(new() { Value = false });
         await Engine.Runtime.FollowedOutput.Writer.WriteAsync("GET /later 200");
         await Task.Delay(100);
         Assert.Equal(1, Engine.Runtime.FollowedOutput.Reader.Count);
