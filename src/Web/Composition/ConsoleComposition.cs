@@ -1,6 +1,7 @@
 using Cutover.Web.Access;
 using Cutover.Web.Components;
 using Cutover.Web.ConsoleState;
+using MudBlazor;
 using MudBlazor.Services;
 
 namespace Cutover.Web.Composition;
@@ -13,7 +14,8 @@ internal static class ConsoleComposition
         // MudBlazor's CSS and JS are static web assets of its package; outside Development they are only served when asked.
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddMudServices();
+        // Outcomes show at the bottom: at the top they covered the app page's actions, Cancel among them.
+        builder.Services.AddMudServices(mud => mud.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight);
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<AppDetails>();
         builder.Services.AddScoped<ConsoleUser>();
