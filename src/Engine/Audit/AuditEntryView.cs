@@ -1,3 +1,4 @@
+using Cutover.Engine.Persistence;
 using Cutover.Engine.Persistence.Entities;
 
 namespace Cutover.Engine.Audit;
@@ -19,7 +20,7 @@ public sealed record AuditEntryView(
 {
     internal static AuditEntryView From(AuditEvent entry) => new(
         entry.Id,
-        new DateTimeOffset(DateTime.SpecifyKind(entry.At, DateTimeKind.Utc)),
+        entry.At.AsUtc(),
         entry.Actor,
         entry.Address,
         entry.Action,

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Cutover.Engine.Model;
+using Cutover.Engine.Persistence;
 using Cutover.Engine.Persistence.Entities;
 
 namespace Cutover.Engine.Deployments;
@@ -36,18 +37,16 @@ public sealed record DeploymentView(
         record.RequestedBy,
         record.Reason,
         ParseMetadata(record.Metadata),
-        AsUtc(record.CreatedAt),
-        record.FinishedAt is { } finished ? AsUtc(finished) : null,
+        record.CreatedAt.AsUtc(),
+        record.FinishedAt is { } finished ? finished.AsUtc() : null,
         record.Error,
-        record.Steps.OrderBy(s => s.Id).Select(s => new DeploymentStepView(s.Status, AsUtc(s.At), s.Message)).ToArray());
+        record.Steps.OrderBy(s => s.Id).Select(s => new DeploymentStepView(s.Status, s.At.AsUtc(), s.Message)).ToArray());
 
     /// <summary>The seconds a finished deployment took, from request to its last step.</summary>
     public double? DurationSeconds => FinishedAt is { } finished ? Math.Round((finished - StartedAt).TotalSeconds, 3) : null;
 
     private static JsonElement? ParseMetadata(string? json) =>
         json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
-
-    private static DateTimeOffset AsUtc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 }
 
 /// <summary>One step of a deployment's timeline.</summary>

@@ -55,7 +55,7 @@ public sealed class AppStatusReader(
                 health?.Status ?? "unknown",
                 health?.Last,
                 served?.Of(slot) ?? default,
-                container is null ? null : new DateTimeOffset(DateTime.SpecifyKind(container.UpdatedAt, DateTimeKind.Utc)));
+                container?.UpdatedAt.AsUtc());
         }
 
         var slots = new[] { SlotOf(Slot.Blue), SlotOf(Slot.Green) };

@@ -43,7 +43,7 @@ public static class AppsApi
 
         var rows = await health.ListAsync(app, which, Math.Clamp(limit, 1, MaxHealthRows), cancellationToken);
         return TypedResults.Ok(rows.Select(r => new HealthCheckView(
-            new DateTimeOffset(DateTime.SpecifyKind(r.At, DateTimeKind.Utc)), r.Slot, r.Healthy, r.StatusCode, Math.Round(r.LatencyMs, 2), r.Error, r.DeploymentId)).ToArray());
+            r.At.AsUtc(), r.Slot, r.Healthy, r.StatusCode, Math.Round(r.LatencyMs, 2), r.Error, r.DeploymentId)).ToArray());
     }
 
     private static async Task<Results<Ok<ContainerLogsView>, ProblemHttpResult, FollowedLogs>> LogsAsync(

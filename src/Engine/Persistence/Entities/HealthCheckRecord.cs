@@ -27,5 +27,5 @@ public sealed class HealthCheckRecord
 
     /// <summary>The stored check as the rest of the engine and the console see it.</summary>
     public HealthResult ToResult() =>
-        new(new DateTimeOffset(DateTime.SpecifyKind(At, DateTimeKind.Utc)), Healthy, StatusCode, TimeSpan.FromMilliseconds(LatencyMs), Error);
+        new(At.AsUtc(), Healthy, StatusCode, TimeSpan.FromMilliseconds(LatencyMs), Error);
 }
