@@ -96,15 +96,10 @@ public sealed class AppPageTests : DashboardContext
     [Fact]
     public async Task Redeploy_AsksWhatWillHappen_ThenStartsADeploymentAsTheConsoleUser()
     {
-        await Engine.DeployAsync("shop");
-        var page = RenderWithDialogs("shop");
-        page.WaitForAssertion(() => Assert.False(page.Find("[data-test=redeploy]").HasAttribute("disabled")));
+        var dialog = await AskToRedeployShopAsync();
 
-        // The click's handler waits for the answer, so it completes only after the dialog is answered.
-        var asking = page.Find("[data-test=redeploy]").ClickAsync(new());
-        page.WaitForAssertion(() => Assert.Contains("Start a fresh container of demo:v1", page.Find(".mud-dialog").TextContent));
-        await page.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Redeploy").ClickAsync(new());
-        await asking.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Contains("Start a fresh container of demo:v1", dialog.Find(".mud-dialog").TextContent);
+        await dialog.AnswerAsync("Redeploy");
 
         var history = await Engine.Deployments.ListAsync("shop", null, 0, 10, CancellationToken.None);
         Assert.Equal((DeploymentKind.Redeploy, "ui:local"), (history.Items[0].Kind, history.Items[0].RequestedBy));
@@ -114,14 +109,9 @@ public sealed class AppPageTests : DashboardContext
     [Fact]
     public async Task KeepAsIs_InTheDialog_StartsNothing()
     {
-        await Engine.DeployAsync("shop");
-        var page = RenderWithDialogs("shop");
-        page.WaitForAssertion(() => Assert.False(page.Find("[data-test=redeploy]").HasAttribute("disabled")));
+        var dialog = await AskToRedeployShopAsync();
 
-        var asking = page.Find("[data-test=redeploy]").ClickAsync(new());
-        page.WaitForAssertion(() => Assert.NotNull(page.Find(".mud-dialog")));
-        await page.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Keep as is").ClickAsync(new());
-        await asking.WaitAsync(TimeSpan.FromSeconds(10));
+        await dialog.AnswerAsync("Keep as is");
 
         Assert.Equal(1, (await Engine.Deployments.ListAsync("shop", null, 0, 10, CancellationToken.None)).Total);
     }
@@ -175,6 +165,30 @@ public sealed class AppPageTests : DashboardContext
     }
 
     private IRenderedComponent<DialogHost> RenderWithDialogs(string app) => Render<DialogHost>(p => p.Add(h => h.App, app));
+
+    /// <summary>Deploys shop, opens its page and clicks Redeploy, leaving the confirmation open.</summary>
+    private async Task<OpenDialog> AskToRedeployShopAsync()
+    {
+        await Engine.DeployAsync("shop");
+        var page = RenderWithDialogs("shop");
+        page.WaitForAssertion(() => Assert.False(page.Find("[data-test=redeploy]").HasAttribute("disabled")));
+
+        // The click's handler waits for the answer, so it completes only after the dialog is answered.
+        var asking = page.Find("[data-test=redeploy]").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.NotNull(page.Find(".mud-dialog")));
+        return new OpenDialog(page, asking);
+    }
+
+    private sealed record OpenDialog(IRenderedComponent<DialogHost> Page, Task Asking)
+    {
+        public AngleSharp.Dom.IElement Find(string selector) => Page.Find(selector);
+
+        public async Task AnswerAsync(string button)
+        {
+            await Page.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == button).ClickAsync(new());
+            await Asking.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+    }
 }
 
 /// <summary>The dashboard when apps.yaml lists no application.</summary>
