@@ -5,6 +5,7 @@ using Cutover.Engine.Deployments;
 using Cutover.Engine.Events;
 using Cutover.Engine.Health;
 using Cutover.Engine.Hosting;
+using Cutover.Engine.Instances;
 using Cutover.Engine.Persistence;
 using Cutover.Engine.Runtime;
 using Cutover.Engine.Secrets;
@@ -33,6 +34,8 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<EngineEventStream>();
         services.AddSingleton<AppsConfigMonitor>();
         services.AddSingleton<DatabaseInitializer>();
+        services.AddSingleton<InstanceIdentity>();
+        services.AddSingleton<InstanceStore>();
         services.AddSingleton<DeploymentStore>();
         services.AddSingleton<AppStateStore>();
         services.AddSingleton<HealthStore>();

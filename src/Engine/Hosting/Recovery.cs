@@ -110,6 +110,13 @@ public sealed partial class Recovery(
                 continue;
             }
 
+            if (container.Instance is null)
+            {
+                // Unlabelled and not tracked here: it may be another host's from before instances were labelled.
+                Log.UnownedLeft(logger, container.Name, container.Image);
+                continue;
+            }
+
             await runtime.RemoveAsync(container.Id, cancellationToken);
             await audit.AppendAsync("engine", "container.orphan_removed", "ok", container.App, $"{container.Name} ({container.Image})", cancellationToken);
             Log.OrphanRemoved(logger, container.Name, container.Image);
@@ -184,5 +191,8 @@ public sealed partial class Recovery(
 
         [LoggerMessage(6, LogLevel.Warning, "Started the stopped active container {Container} of {App}")]
         public static partial void Restarted(ILogger logger, string app, string container);
+
+        [LoggerMessage(7, LogLevel.Warning, "Left container {Container} ({Image}) alone: it has no instance label and this instance does not track it")]
+        public static partial void UnownedLeft(ILogger logger, string container, string image);
     }
 }

@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Cutover.Engine.Instances;
 using Cutover.Engine.Model;
 using Docker.DotNet;
 using Docker.DotNet.Models;
@@ -33,13 +34,16 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
     private readonly DockerClient _client;
     private readonly DockerOptions _options;
     private readonly ILogger<DockerContainerRuntime> _logger;
+    private readonly InstanceIdentity _instance;
     private readonly string? _socketPath;
 
-    public DockerContainerRuntime(IOptions<DockerOptions> options, ILogger<DockerContainerRuntime> logger)
+    public DockerContainerRuntime(IOptions<DockerOptions> options, InstanceIdentity instance, ILogger<DockerContainerRuntime> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(logger);
         _options = options.Value;
+        _instance = instance;
         _logger = logger;
         Endpoint = _options.Endpoint;
         _client = BuildClient(Endpoint, _options);
@@ -150,7 +154,8 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
                 continue;
             }
 
-            if (ToManaged(inspected) is { } managed)
+            // Another instance's containers are not ours to see: listing is what removal and healing start from.
+            if (ToManaged(inspected) is { } managed && (managed.Instance is null || managed.Instance == _instance.Id))
             {
                 result.Add(managed);
             }
@@ -171,7 +176,7 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         ArgumentOutOfRangeException.ThrowIfGreaterThan(spec.ContainerPort, 65535);
 
         var name = spec.ContainerName;
-        await RemoveExistingAsync(name, cancellationToken).ConfigureAwait(false);
+        await RemoveExistingAsync(name, spec.Replaces, cancellationToken).ConfigureAwait(false);
 
         var parameters = BuildCreateParameters(spec);
         CreateContainerResponse created;
@@ -428,7 +433,7 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         }
     }
 
-    private static CreateContainerParameters BuildCreateParameters(SlotContainerSpec spec)
+    private CreateContainerParameters BuildCreateParameters(SlotContainerSpec spec)
     {
         var port = $"{spec.ContainerPort.ToString(CultureInfo.InvariantCulture)}/tcp";
         return new CreateContainerParameters
@@ -437,6 +442,7 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
             Image = spec.Image,
             Labels = new Dictionary<string, string>
             {
+                [ContainerNaming.InstanceLabel] = _instance.Id,
                 [ContainerNaming.AppLabel] = spec.App,
                 [ContainerNaming.SlotLabel] = spec.Slot.Name(),
                 [ContainerNaming.DeploymentLabel] = spec.DeploymentId,
@@ -466,11 +472,38 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         return seconds < 1 ? 1u : (uint)Math.Min(seconds, TimeSpan.FromDays(1).TotalSeconds);
     }
 
-    private async Task RemoveExistingAsync(string name, CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes a container of the slot's name only when it is this instance's: one labelled with this instance's id,
+    /// or the unlabelled one that this instance tracks for the slot (created before instances were labelled).
+    /// </summary>
+    private async Task RemoveExistingAsync(string name, string? replaces, CancellationToken cancellationToken)
     {
+        var existing = await TryInspectAsync(name, cancellationToken).ConfigureAwait(false);
+        if (existing is null)
+        {
+            return;
+        }
+
+        var labels = existing.Config?.Labels ?? new Dictionary<string, string>();
+        labels.TryGetValue(ContainerNaming.InstanceLabel, out var owner);
+        if (!string.IsNullOrEmpty(owner) && owner != _instance.Id)
+        {
+            throw new ContainerRuntimeException(
+                $"Cannot create {name}: that name is taken by a container of another Cutover instance ({ContainerNaming.InstanceLabel}={owner}) "
+                + "on this Docker daemon. Two Cutover hosts on one daemon need different application names; nothing was removed.");
+        }
+
+        if (string.IsNullOrEmpty(owner) && existing.ID != replaces)
+        {
+            var kind = labels.ContainsKey(ContainerNaming.AppLabel) ? "a Cutover container that this instance does not track" : "a container Cutover did not create";
+            throw new ContainerRuntimeException(
+                $"Cannot create {name}: that name is taken by {kind} ({existing.ID[..Math.Min(12, existing.ID.Length)]}, image {existing.Config?.Image}). "
+                + "Remove or rename it yourself if it is not needed; nothing was removed.");
+        }
+
         try
         {
-            if (await TryRemoveAsync(name, cancellationToken).ConfigureAwait(false))
+            if (await TryRemoveAsync(existing.ID, cancellationToken).ConfigureAwait(false))
             {
                 Log.ReplacedExisting(_logger, name);
             }
@@ -550,6 +583,7 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         }
 
         labels.TryGetValue(ContainerNaming.DeploymentLabel, out var deployment);
+        labels.TryGetValue(ContainerNaming.InstanceLabel, out var instance);
         var image = labels.TryGetValue(ContainerNaming.ImageLabel, out var labelled) && !string.IsNullOrWhiteSpace(labelled)
             ? labelled
             : container.Config?.Image ?? container.Image;
@@ -564,7 +598,8 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
             string.IsNullOrWhiteSpace(deployment) ? null : deployment,
             state is { Running: true, Paused: false, Restarting: false },
             state?.Status ?? "unknown",
-            ParseDockerTime(state?.StartedAt));
+            ParseDockerTime(state?.StartedAt),
+            string.IsNullOrWhiteSpace(instance) ? null : instance);
     }
 
     private static DateTimeOffset? ParseDockerTime(string? value) =>
