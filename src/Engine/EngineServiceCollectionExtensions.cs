@@ -53,6 +53,8 @@ public static class EngineServiceCollectionExtensions
 
         services.AddSingleton<DeploymentRunner>();
         services.AddSingleton<DeploymentCoordinator>();
+        services.AddSingleton<DesiredState>();
+        services.AddSingleton<ConfigDeployments>();
         services.AddSingleton<Recovery>();
         services.AddSingleton<ConfigApplier>();
         services.AddSingleton<Cutover.Engine.Status.AppStatusReader>();

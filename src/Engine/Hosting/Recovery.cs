@@ -16,6 +16,8 @@ public sealed partial class Recovery(
     AppStateStore state,
     DeploymentStore deployments,
     DeploymentCoordinator coordinator,
+    ConfigDeployments configDeployments,
+    DesiredState desired,
     IContainerRuntime runtime,
     ITrafficSwitch traffic,
     AuditLog audit,
@@ -41,7 +43,11 @@ public sealed partial class Recovery(
     {
         foreach (var interrupted in await deployments.ListUnfinishedAsync(cancellationToken))
         {
-            await RecoverAsync(interrupted, cancellationToken);
+            // Reconciling again after a Docker outage: a deployment of this process is under way, not interrupted.
+            if (coordinator.RunningFor(interrupted.App) != interrupted.Id)
+            {
+                await RecoverAsync(interrupted, cancellationToken);
+            }
         }
 
         var present = await runtime.ListManagedAsync(cancellationToken);
@@ -51,8 +57,13 @@ public sealed partial class Recovery(
         var states = await state.GetAllAsync(cancellationToken);
         foreach (var spec in config.Current.Apps.Values)
         {
-            var active = states.TryGetValue(spec.Name, out var s) ? s.ActiveSlot : null;
-            await EnsureRunningAsync(spec, active, present, cancellationToken);
+            var stored = states.GetValueOrDefault(spec.Name);
+            if (coordinator.RunningFor(spec.Name) is null && await configDeployments.CatchUpAsync(spec, stored, cancellationToken))
+            {
+                continue;
+            }
+
+            await EnsureRunningAsync(spec, stored?.ActiveSlot, present, cancellationToken);
         }
     }
 
@@ -158,12 +169,18 @@ public sealed partial class Recovery(
             await state.SetContainerRunningAsync(spec.Name, activeContainer.Slot, true, cancellationToken);
             Log.Restarted(logger, spec.Name, activeContainer.Name);
         }
+        else if (active is null)
+        {
+            await configDeployments.RequestAsync(spec, "first start", cancellationToken, requester: "engine");
+        }
         else if (activeContainer is null)
         {
-            var reason = active is null ? "first start" : $"the {active.Value.Name()} container is gone";
+            // The desired image, not apps.yaml's: a release deployed since must not be undone by a lost container.
+            var image = await desired.ImageOfAsync(spec, cancellationToken);
+            var reason = $"the {active.Value.Name()} container is gone; starting {image}, the image of the last completed deployment";
             try
             {
-                await coordinator.RequestAsync(new DeploymentRequest(spec.Name, null, DeploymentKind.Deploy, "engine", reason), cancellationToken);
+                await coordinator.RequestAsync(new DeploymentRequest(spec.Name, image, DeploymentKind.Deploy, "engine", reason), cancellationToken);
             }
             catch (DeploymentConflictException)
             {

@@ -12,6 +12,9 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
     private readonly ConcurrentDictionary<string, ManagedContainer> _containers = new();
     private int _next;
 
+    /// <summary>The instance label of the containers it creates (the real runtime lists only its own instance's).</summary>
+    public const string Instance = "fake0instance";
+
     public ConcurrentBag<string> Images { get; } = ["demo:v1", "demo:v2"];
 
     public ConcurrentQueue<string> Calls { get; } = new();
@@ -54,17 +57,18 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
         }
 
         var id = $"c{Interlocked.Increment(ref _next):D3}{new string('0', 60)}";
-        var container = new ManagedContainer(id, spec.ContainerName, spec.App, spec.Slot, spec.Image, spec.DeploymentId, false, "created", null);
+        var container = new ManagedContainer(id, spec.ContainerName, spec.App, spec.Slot, spec.Image, spec.DeploymentId, false, "created", null, Instance);
         _containers[id] = container;
         Calls.Enqueue($"create {spec.ContainerName} {spec.Image}");
         return Task.FromResult(container);
     }
 
-    /// <summary>Adds a container as if another process (or a crash) had left it behind.</summary>
-    public ManagedContainer Add(string app, Slot slot, string image, bool running)
+    /// <summary>Adds a container of this instance as if a crash had left it behind (<paramref name="unlabelled"/>: from before instance labels).</summary>
+    public ManagedContainer Add(string app, Slot slot, string image, bool running, bool unlabelled = false)
     {
         var id = $"x{Interlocked.Increment(ref _next):D3}{new string('0', 60)}";
-        var container = new ManagedContainer(id, ContainerNaming.NameOf(app, slot), app, slot, image, null, running, running ? "running" : "exited", null);
+        var container = new ManagedContainer(
+            id, ContainerNaming.NameOf(app, slot), app, slot, image, null, running, running ? "running" : "exited", null, unlabelled ? null : Instance);
         _containers[id] = container;
         return container;
     }
