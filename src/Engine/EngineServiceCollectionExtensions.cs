@@ -3,6 +3,7 @@ using Cutover.Engine.Audit;
 using Cutover.Engine.Configuration;
 using Cutover.Engine.Deployments;
 using Cutover.Engine.Events;
+using Cutover.Engine.Healing;
 using Cutover.Engine.Health;
 using Cutover.Engine.Hosting;
 using Cutover.Engine.Instances;
@@ -61,6 +62,8 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<EngineService>();
         services.AddHostedService(sp => sp.GetRequiredService<EngineService>());
         services.AddHostedService<ActiveHealthMonitor>();
+        services.AddSingleton<SelfHealer>();
+        services.AddHostedService<ContainerWatch>();
         return services;
     }
 }

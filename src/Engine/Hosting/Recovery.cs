@@ -113,6 +113,13 @@ public sealed partial class Recovery(
         var kept = new List<ManagedContainer>();
         foreach (var container in present)
         {
+            if (coordinator.RunningFor(container.App) is not null)
+            {
+                // Reconciling while running (after a Docker outage): a deployment may have created this and not stored it yet.
+                kept.Add(container);
+                continue;
+            }
+
             var known = config.Current.Apps.ContainsKey(container.App)
                 && records.Any(r => r.App == container.App && r.Slot == container.Slot && r.ContainerId == container.Id);
             if (known)
@@ -140,7 +147,7 @@ public sealed partial class Recovery(
     {
         foreach (var record in await state.GetContainersAsync(null, cancellationToken))
         {
-            if (!present.Any(c => c.Id == record.ContainerId))
+            if (!present.Any(c => c.Id == record.ContainerId) && coordinator.RunningFor(record.App) is null)
             {
                 await state.ForgetContainerAsync(record.App, record.Slot, cancellationToken);
                 Log.Vanished(logger, record.App, record.Slot);

@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Threading.Channels;
 using Cutover.Engine.Instances;
 using Cutover.Engine.Model;
 using Docker.DotNet;
@@ -376,6 +377,40 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
     }
 
     /// <summary>Whether the engine answers within <see cref="DockerOptions.PingTimeout"/>; only the caller's cancellation throws.</summary>
+    public async IAsyncEnumerable<ContainerEvent> WatchAsync(DateTimeOffset? since, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var parameters = new ContainerEventsParameters
+        {
+            Since = since?.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["type"] = new Dictionary<string, bool> { ["container"] = true },
+                ["label"] = new Dictionary<string, bool> { [$"{ContainerNaming.InstanceLabel}={_instance.Id}"] = true },
+                ["event"] = new Dictionary<string, bool> { ["start"] = true, ["die"] = true, ["oom"] = true, ["destroy"] = true },
+            },
+        };
+
+        // Docker.DotNet reports each message through IProgress on its reading thread; a channel hands them over in order.
+        var messages = Channel.CreateUnbounded<Message>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reading = ReadEventsAsync(parameters, messages.Writer, stop.Token);
+        try
+        {
+            await foreach (var message in messages.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (ToEvent(message) is { } containerEvent)
+                {
+                    yield return containerEvent;
+                }
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await reading.ConfigureAwait(false);
+        }
+    }
+
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -600,6 +635,53 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
             state?.Status ?? "unknown",
             ParseDockerTime(state?.StartedAt),
             string.IsNullOrWhiteSpace(instance) ? null : instance);
+    }
+
+    /// <summary>Reads Docker's event stream into <paramref name="writer"/> and completes it, with the error if the stream broke.</summary>
+    private async Task ReadEventsAsync(ContainerEventsParameters parameters, ChannelWriter<Message> writer, CancellationToken cancellationToken)
+    {
+        Exception? failure = null;
+        try
+        {
+            await _client.System.MonitorEventsAsync(parameters, new WriterProgress(writer), cancellationToken).ConfigureAwait(false);
+            failure = new ContainerRuntimeException($"Docker Engine at {Endpoint} ended its event stream.");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            failure = new ContainerRuntimeException($"Lost Docker Engine's event stream at {Endpoint}: {ex.Message}", ex);
+        }
+        catch (Exception)
+        {
+            // Cancelled while reading: whatever the transport threw, the caller asked to stop.
+        }
+
+        writer.TryComplete(failure);
+    }
+
+    private static ContainerEvent? ToEvent(Message message)
+    {
+        var attributes = message.Actor?.Attributes ?? new Dictionary<string, string>();
+        if (message.Actor?.ID is not { Length: > 0 } id
+            || !attributes.TryGetValue(ContainerNaming.AppLabel, out var app)
+            || !attributes.TryGetValue(ContainerNaming.SlotLabel, out var slotLabel)
+            || !SlotExtensions.TryParse(slotLabel, out var slot))
+        {
+            return null;
+        }
+
+        var at = message.TimeNano is { } nanos and > 0
+            ? DateTimeOffset.UnixEpoch.AddTicks(nanos / 100)
+            : DateTimeOffset.FromUnixTimeSeconds(message.Time ?? 0);
+        attributes.TryGetValue("exitCode", out var exitCode);
+        return new ContainerEvent(at, id, app, slot, message.Action ?? string.Empty, exitCode);
+    }
+
+    private sealed class WriterProgress(ChannelWriter<Message> writer) : IProgress<Message>
+    {
+        public void Report(Message value) => writer.TryWrite(value);
     }
 
     private static DateTimeOffset? ParseDockerTime(string? value) =>

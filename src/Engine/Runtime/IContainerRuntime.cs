@@ -36,6 +36,13 @@ public interface IContainerRuntime
     /// </summary>
     IAsyncEnumerable<string> FollowLogsAsync(string containerId, int tail, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// This instance's container events (started, died, OOM-killed, removed) as Docker reports them, from
+    /// <paramref name="since"/> (null: from now) until the connection breaks (the enumeration ends or throws) or the
+    /// caller cancels.
+    /// </summary>
+    IAsyncEnumerable<ContainerEvent> WatchAsync(DateTimeOffset? since, CancellationToken cancellationToken);
+
     /// <summary>Whether the engine answers at all (for reconnecting after an outage).</summary>
     Task<bool> PingAsync(CancellationToken cancellationToken);
 }
@@ -75,6 +82,11 @@ public sealed record ManagedContainer(
     string State,
     DateTimeOffset? StartedAt,
     string? Instance = null);
+
+/// <summary>Something that happened to one of this instance's containers.</summary>
+/// <param name="Action">Docker's word for it: start, die, oom or destroy.</param>
+/// <param name="ExitCode">The exit code, for a die.</param>
+public sealed record ContainerEvent(DateTimeOffset At, string ContainerId, string App, Slot Slot, string Action, string? ExitCode);
 
 /// <summary>Progress of an image pull: one layer's bytes, or a status line.</summary>
 public sealed record PullProgress(string? LayerId, string Status, long? Current, long? Total);

@@ -103,6 +103,52 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
         }
     }
 
+    /// <summary>The event stream the next <see cref="WatchAsync"/> reads; completing its writer (with an error) breaks the stream.</summary>
+    public Channel<ContainerEvent> Events { get; private set; } = Channel.CreateUnbounded<ContainerEvent>();
+
+    /// <summary>How many times the events were watched (a reconnect watches again).</summary>
+    public int Watches => _watches;
+
+    private int _watches;
+
+    public async IAsyncEnumerable<ContainerEvent> WatchAsync(DateTimeOffset? since, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _watches);
+        var events = Events;
+        await foreach (var e in events.Reader.ReadAllAsync(cancellationToken))
+        {
+            yield return e;
+        }
+    }
+
+    /// <summary>Breaks the current event stream as a Docker restart would; the next watch gets a fresh one.</summary>
+    public void BreakEvents()
+    {
+        var broken = Events;
+        Events = Channel.CreateUnbounded<ContainerEvent>();
+        broken.Writer.TryComplete(new ContainerRuntimeException("Docker went away"));
+    }
+
+    /// <summary>The container exits (as a crash, or `docker stop`, would), and Docker says so.</summary>
+    public ContainerEvent Die(string containerId, string exitCode = "1", bool restartedByDocker = false)
+    {
+        var container = _containers[containerId];
+        _containers[containerId] = container with { Running = restartedByDocker, State = restartedByDocker ? "running" : "exited" };
+        var died = new ContainerEvent(DateTimeOffset.UtcNow, containerId, container.App, container.Slot, "die", exitCode);
+        Events.Writer.TryWrite(died);
+        return died;
+    }
+
+    /// <summary>The container is removed behind Cutover's back (`docker rm -f`), and Docker says so.</summary>
+    public ContainerEvent Destroy(string containerId)
+    {
+        _containers.TryRemove(containerId, out var container);
+        Events.Writer.TryWrite(new ContainerEvent(DateTimeOffset.UtcNow, containerId, container!.App, container.Slot, "die", "137"));
+        var destroyed = new ContainerEvent(DateTimeOffset.UtcNow, containerId, container.App, container.Slot, "destroy", null);
+        Events.Writer.TryWrite(destroyed);
+        return destroyed;
+    }
+
     public Task<bool> PingAsync(CancellationToken cancellationToken) => Task.FromResult(Reachable);
 
     private Task Set(string containerId, bool running, string verb)
