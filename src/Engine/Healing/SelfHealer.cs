@@ -47,6 +47,7 @@ public sealed partial class SelfHealer(
     private readonly Dictionary<string, ContainerEvent> _due = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Task> _workers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HealBudget> _budgets = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TaskCompletionSource> _removed = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>Looks at one container event; schedules a heal when the app's serving container died or went away.</summary>
@@ -67,10 +68,15 @@ public sealed partial class SelfHealer(
 
         lock (_gate)
         {
-            // A removal outranks the exit that comes just before it.
+            // A removal outranks the exit that comes just before it, and ends the wait for Docker's restart policy.
             if (!_due.TryGetValue(containerEvent.App, out var earlier) || earlier.Action != "destroy")
             {
                 _due[containerEvent.App] = containerEvent;
+            }
+
+            if (containerEvent.Action == "destroy")
+            {
+                RemovedSignal(containerEvent.App).TrySetResult();
             }
 
             if (!_workers.ContainsKey(containerEvent.App))
@@ -100,20 +106,32 @@ public sealed partial class SelfHealer(
         while (true)
         {
             ContainerEvent trigger;
+            Task removed;
             lock (_gate)
             {
-                if (stopping.IsCancellationRequested || !_due.Remove(app, out trigger!))
+                if (stopping.IsCancellationRequested || !_due.TryGetValue(app, out trigger!))
                 {
                     _workers.Remove(app);
                     return;
                 }
+
+                removed = RemovedSignal(app).Task;
             }
 
             try
             {
                 if (trigger.Action != "destroy")
                 {
-                    await Task.Delay(Settle, time, stopping);
+                    // Docker's restart policy acts within a fraction of a second; `docker rm -f` sends die, then destroy.
+                    await Task.WhenAny(Task.Delay(Settle, time, stopping), removed);
+                    stopping.ThrowIfCancellationRequested();
+                }
+
+                lock (_gate)
+                {
+                    // The strongest trigger that arrived meanwhile is the one acted on.
+                    _due.Remove(app, out trigger!);
+                    _removed.Remove(app);
                 }
 
                 await HealAsync(app, trigger, stopping);
@@ -126,6 +144,16 @@ public sealed partial class SelfHealer(
                 Log.HealCrashed(logger, app, ex);
             }
         }
+    }
+
+    private TaskCompletionSource RemovedSignal(string app)
+    {
+        if (!_removed.TryGetValue(app, out var signal))
+        {
+            _removed[app] = signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        return signal;
     }
 
     private async Task HealAsync(string app, ContainerEvent trigger, CancellationToken cancellationToken)
@@ -141,7 +169,8 @@ public sealed partial class SelfHealer(
             return;
         }
 
-        var container = (await runtime.ListManagedAsync(cancellationToken)).FirstOrDefault(c => c.Id == tracked.ContainerId);
+        // One being removed is as good as gone: its destroy event follows.
+        var container = (await runtime.ListManagedAsync(cancellationToken)).FirstOrDefault(c => c.Id == tracked.ContainerId && c.State is not ("removing" or "dead"));
         var budget = await BudgetOfAsync(app, stored.ActiveDeploymentId, cancellationToken);
         if (budget.GaveUp)
         {
