@@ -46,6 +46,23 @@ app.MapGet("/slow", async (int? ms, CancellationToken ct) =>
     return $"slow {version} {wait}\n";
 });
 
+// Ends the process as a crash would, once the answer is out: what self-healing tests make crash-loop.
+app.MapPost("/crash", (HttpResponse response) =>
+{
+    response.OnCompleted(() =>
+    {
+        // A moment later, so that the answer reaches the caller before the process goes.
+        _ = Task.Run(async () =>
+        {
+            await Task.Delay(200);
+            Console.WriteLine($"demo {version} crashing on request");
+            Environment.Exit(3);
+        });
+        return Task.CompletedTask;
+    });
+    return $"crashing {version}\n";
+});
+
 app.MapGet("/headers", (HttpRequest request) =>
     Results.Json(request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString())));
 

@@ -34,4 +34,12 @@ public sealed class EngineOptions
     /// <summary>Health checks older than this are deleted.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
     public TimeSpan HealthRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>How many times within <see cref="HealWindow"/> a serving container is restarted or replaced before self-healing gives up.</summary>
+    [Range(1, 100)]
+    public int HealAttempts { get; set; } = 5;
+
+    /// <summary>The window <see cref="HealAttempts"/> counts in: a container that crashes less often is healed every time.</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    public TimeSpan HealWindow { get; set; } = TimeSpan.FromMinutes(10);
 }

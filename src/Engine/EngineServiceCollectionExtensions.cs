@@ -3,8 +3,10 @@ using Cutover.Engine.Audit;
 using Cutover.Engine.Configuration;
 using Cutover.Engine.Deployments;
 using Cutover.Engine.Events;
+using Cutover.Engine.Healing;
 using Cutover.Engine.Health;
 using Cutover.Engine.Hosting;
+using Cutover.Engine.Instances;
 using Cutover.Engine.Persistence;
 using Cutover.Engine.Runtime;
 using Cutover.Engine.Secrets;
@@ -33,6 +35,8 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<EngineEventStream>();
         services.AddSingleton<AppsConfigMonitor>();
         services.AddSingleton<DatabaseInitializer>();
+        services.AddSingleton<InstanceIdentity>();
+        services.AddSingleton<InstanceStore>();
         services.AddSingleton<DeploymentStore>();
         services.AddSingleton<AppStateStore>();
         services.AddSingleton<HealthStore>();
@@ -50,12 +54,16 @@ public static class EngineServiceCollectionExtensions
 
         services.AddSingleton<DeploymentRunner>();
         services.AddSingleton<DeploymentCoordinator>();
+        services.AddSingleton<DesiredState>();
+        services.AddSingleton<ConfigDeployments>();
         services.AddSingleton<Recovery>();
         services.AddSingleton<ConfigApplier>();
         services.AddSingleton<Cutover.Engine.Status.AppStatusReader>();
         services.AddSingleton<EngineService>();
         services.AddHostedService(sp => sp.GetRequiredService<EngineService>());
         services.AddHostedService<ActiveHealthMonitor>();
+        services.AddSingleton<SelfHealer>();
+        services.AddHostedService<ContainerWatch>();
         return services;
     }
 }

@@ -149,6 +149,7 @@ public sealed partial class DeploymentRunner(
 
         await deployments.TransitionAsync(deployment.Id, DeploymentStatus.Starting, $"creating {name} from {deployment.Image} on 127.0.0.1:{port}", cancellationToken);
         var env = await EnvFile.MergeAsync(spec.Container.EnvFile, spec.Container.Env, cancellationToken);
+        var tracked = await state.GetContainerAsync(spec.Name, deployment.Slot, cancellationToken);
         var container = await runtime.CreateAsync(
             new SlotContainerSpec(
                 spec.Name,
@@ -161,7 +162,8 @@ public sealed partial class DeploymentRunner(
                 spec.Container.Volumes,
                 spec.Container.MemoryBytes,
                 spec.Container.Cpus,
-                spec.Container.Command),
+                spec.Container.Command,
+                tracked?.ContainerId),
             cancellationToken);
         await state.SaveContainerAsync(
             new ContainerRecord

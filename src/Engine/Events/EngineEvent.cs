@@ -29,3 +29,19 @@ public sealed record ConfigApplied(DateTimeOffset At, string Path, IReadOnlyList
 
 /// <summary>An entry was appended to the audit trail (published after it was committed).</summary>
 public sealed record AuditAppended(DateTimeOffset At, AuditEntryView Entry) : EngineEvent(At);
+
+/// <summary>Self-healing acted on an app's serving container: healed it, failed to, or gave up.</summary>
+public sealed record AppHealed(DateTimeOffset At, string App, Slot Slot, HealOutcome Outcome, string Detail) : EngineEvent(At);
+
+/// <summary>How one self-healing attempt ended.</summary>
+public enum HealOutcome
+{
+    /// <summary>The serving container runs again (restarted, or replaced by a healthy one).</summary>
+    Healed,
+
+    /// <summary>This attempt did not bring it back; another follows within the budget.</summary>
+    Failed,
+
+    /// <summary>Too many attempts in the window: self-healing stopped for this app until it is deployed again.</summary>
+    GaveUp,
+}

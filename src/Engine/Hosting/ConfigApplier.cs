@@ -15,7 +15,7 @@ namespace Cutover.Engine.Hosting;
 /// they apply from the app's next deployment; a changed slot port likewise, when that slot is next deployed.
 /// </remarks>
 public sealed partial class ConfigApplier(
-    DeploymentCoordinator coordinator,
+    ConfigDeployments configDeployments,
     AppStateStore state,
     IContainerRuntime runtime,
     ITrafficSwitch traffic,
@@ -48,7 +48,7 @@ public sealed partial class ConfigApplier(
     {
         var error = await traffic.ServeAsync(spec.Name, spec.Listen, spec.Slots, cancellationToken);
         await audit.AppendAsync("config", "app.added", error is null ? "ok" : "failed", spec.Name, error ?? $"listening on {spec.Listen}", cancellationToken);
-        await DeployAsync(spec, "added to apps.yaml", cancellationToken);
+        await configDeployments.RequestAsync(spec, "added to apps.yaml", cancellationToken);
     }
 
     private async Task ChangeAsync(AppSpec old, AppSpec spec, CancellationToken cancellationToken)
@@ -62,13 +62,14 @@ public sealed partial class ConfigApplier(
 
         if (old.Image != spec.Image)
         {
-            await DeployAsync(spec, $"image changed in apps.yaml: {old.Image} -> {spec.Image}", cancellationToken);
+            await configDeployments.RequestAsync(spec, $"image changed in apps.yaml: {old.Image} -> {spec.Image}", cancellationToken);
         }
     }
 
     private async Task RemoveAsync(string app, CancellationToken cancellationToken)
     {
         // Stopping the listener lets in-flight requests finish (up to the proxy's shutdown timeout).
+        configDeployments.Forget(app);
         await traffic.StopServingAsync(app, cancellationToken);
         foreach (var container in await state.GetContainersAsync(app, cancellationToken))
         {
@@ -82,24 +83,10 @@ public sealed partial class ConfigApplier(
         Log.Removed(logger, app);
     }
 
-    private async Task DeployAsync(AppSpec spec, string reason, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await coordinator.RequestAsync(new DeploymentRequest(spec.Name, spec.Image, DeploymentKind.Deploy, "config", reason), cancellationToken);
-        }
-        catch (DeploymentConflictException ex)
-        {
-            Log.NotDeployed(logger, spec.Name, ex.Message);
-        }
-    }
-
     private static partial class Log
     {
         [LoggerMessage(1, LogLevel.Information, "Application {App} removed: listener closed, containers removed")]
         public static partial void Removed(ILogger logger, string app);
 
-        [LoggerMessage(2, LogLevel.Warning, "apps.yaml changed {App} but it was not deployed: {Reason}")]
-        public static partial void NotDeployed(ILogger logger, string app, string reason);
     }
 }

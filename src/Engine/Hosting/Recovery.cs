@@ -16,6 +16,8 @@ public sealed partial class Recovery(
     AppStateStore state,
     DeploymentStore deployments,
     DeploymentCoordinator coordinator,
+    ConfigDeployments configDeployments,
+    DesiredState desired,
     IContainerRuntime runtime,
     ITrafficSwitch traffic,
     AuditLog audit,
@@ -41,7 +43,11 @@ public sealed partial class Recovery(
     {
         foreach (var interrupted in await deployments.ListUnfinishedAsync(cancellationToken))
         {
-            await RecoverAsync(interrupted, cancellationToken);
+            // Reconciling again after a Docker outage: a deployment of this process is under way, not interrupted.
+            if (coordinator.RunningFor(interrupted.App) != interrupted.Id)
+            {
+                await RecoverAsync(interrupted, cancellationToken);
+            }
         }
 
         var present = await runtime.ListManagedAsync(cancellationToken);
@@ -51,8 +57,13 @@ public sealed partial class Recovery(
         var states = await state.GetAllAsync(cancellationToken);
         foreach (var spec in config.Current.Apps.Values)
         {
-            var active = states.TryGetValue(spec.Name, out var s) ? s.ActiveSlot : null;
-            await EnsureRunningAsync(spec, active, present, cancellationToken);
+            var stored = states.GetValueOrDefault(spec.Name);
+            if (coordinator.RunningFor(spec.Name) is null && await configDeployments.CatchUpAsync(spec, stored, cancellationToken))
+            {
+                continue;
+            }
+
+            await EnsureRunningAsync(spec, stored?.ActiveSlot, present, cancellationToken);
         }
     }
 
@@ -102,11 +113,25 @@ public sealed partial class Recovery(
         var kept = new List<ManagedContainer>();
         foreach (var container in present)
         {
+            if (coordinator.RunningFor(container.App) is not null)
+            {
+                // Reconciling while running (after a Docker outage): a deployment may have created this and not stored it yet.
+                kept.Add(container);
+                continue;
+            }
+
             var known = config.Current.Apps.ContainsKey(container.App)
                 && records.Any(r => r.App == container.App && r.Slot == container.Slot && r.ContainerId == container.Id);
             if (known)
             {
                 kept.Add(container);
+                continue;
+            }
+
+            if (container.Instance is null)
+            {
+                // Unlabelled and not tracked here: it may be another host's from before instances were labelled.
+                Log.UnownedLeft(logger, container.Name, container.Image);
                 continue;
             }
 
@@ -122,7 +147,7 @@ public sealed partial class Recovery(
     {
         foreach (var record in await state.GetContainersAsync(null, cancellationToken))
         {
-            if (!present.Any(c => c.Id == record.ContainerId))
+            if (!present.Any(c => c.Id == record.ContainerId) && coordinator.RunningFor(record.App) is null)
             {
                 await state.ForgetContainerAsync(record.App, record.Slot, cancellationToken);
                 Log.Vanished(logger, record.App, record.Slot);
@@ -151,12 +176,18 @@ public sealed partial class Recovery(
             await state.SetContainerRunningAsync(spec.Name, activeContainer.Slot, true, cancellationToken);
             Log.Restarted(logger, spec.Name, activeContainer.Name);
         }
+        else if (active is null)
+        {
+            await configDeployments.RequestAsync(spec, "first start", cancellationToken, requester: "engine");
+        }
         else if (activeContainer is null)
         {
-            var reason = active is null ? "first start" : $"the {active.Value.Name()} container is gone";
+            // The desired image, not apps.yaml's: a release deployed since must not be undone by a lost container.
+            var image = await desired.ImageOfAsync(spec, cancellationToken);
+            var reason = $"the {active.Value.Name()} container is gone; starting {image}, the image of the last completed deployment";
             try
             {
-                await coordinator.RequestAsync(new DeploymentRequest(spec.Name, null, DeploymentKind.Deploy, "engine", reason), cancellationToken);
+                await coordinator.RequestAsync(new DeploymentRequest(spec.Name, image, DeploymentKind.Deploy, "engine", reason), cancellationToken);
             }
             catch (DeploymentConflictException)
             {
@@ -184,5 +215,8 @@ public sealed partial class Recovery(
 
         [LoggerMessage(6, LogLevel.Warning, "Started the stopped active container {Container} of {App}")]
         public static partial void Restarted(ILogger logger, string app, string container);
+
+        [LoggerMessage(7, LogLevel.Warning, "Left container {Container} ({Image}) alone: it has no instance label and this instance does not track it")]
+        public static partial void UnownedLeft(ILogger logger, string container, string image);
     }
 }

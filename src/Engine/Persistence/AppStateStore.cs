@@ -20,22 +20,17 @@ public sealed class AppStateStore(IDbContextFactory<CutoverDbContext> dbFactory,
     }
 
     /// <summary>Records that <paramref name="slot"/> serves the app now (null: nothing does).</summary>
-    public async Task SetActiveAsync(string app, Slot? slot, string? image, long? deploymentId, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var state = await db.Apps.SingleOrDefaultAsync(a => a.Name == app, cancellationToken);
-        if (state is null)
+    public Task SetActiveAsync(string app, Slot? slot, string? image, long? deploymentId, CancellationToken cancellationToken) =>
+        UpsertAsync(app, state =>
         {
-            state = new AppState { Name = app };
-            db.Apps.Add(state);
-        }
+            state.ActiveSlot = slot;
+            state.ActiveImage = image;
+            state.ActiveDeploymentId = deploymentId;
+        }, cancellationToken);
 
-        state.ActiveSlot = slot;
-        state.ActiveImage = image;
-        state.ActiveDeploymentId = deploymentId;
-        state.UpdatedAt = time.GetUtcNow().UtcDateTime;
-        await db.SaveChangesAsync(cancellationToken);
-    }
+    /// <summary>Records the apps.yaml image last acted on (see <see cref="AppState.ConfigImage"/>).</summary>
+    public Task SetConfigImageAsync(string app, string image, CancellationToken cancellationToken) =>
+        UpsertAsync(app, state => state.ConfigImage = image, cancellationToken);
 
     public async Task RemoveAppAsync(string app, CancellationToken cancellationToken)
     {
@@ -86,5 +81,31 @@ public sealed class AppStateStore(IDbContextFactory<CutoverDbContext> dbFactory,
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         await db.Containers.Where(c => c.App == app && c.Slot == slot).ExecuteDeleteAsync(cancellationToken);
+    }
+
+    private async Task UpsertAsync(string app, Action<AppState> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            var state = await db.Apps.SingleOrDefaultAsync(a => a.Name == app, cancellationToken);
+            if (state is null)
+            {
+                state = new AppState { Name = app };
+                db.Apps.Add(state);
+            }
+
+            change(state);
+            state.UpdatedAt = time.GetUtcNow().UtcDateTime;
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                return;
+            }
+            catch (DbUpdateException) when (attempt == 0)
+            {
+                // Another writer (a deployment's switch, a config edit) created the row first: update that one.
+            }
+        }
     }
 }

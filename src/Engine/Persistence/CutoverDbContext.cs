@@ -20,6 +20,8 @@ public sealed class CutoverDbContext(DbContextOptions<CutoverDbContext> options)
 
     public DbSet<AuditHead> AuditHead => Set<AuditHead>();
 
+    public DbSet<HostInstance> HostInstance => Set<HostInstance>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CutoverDbContext).Assembly);
 

@@ -1,10 +1,15 @@
 using Cutover.Engine.Audit;
+using Cutover.Engine.Instances;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cutover.Engine.Persistence;
 
-/// <summary>Creates the database file's folder, applies migrations and turns on WAL, before anything is served.</summary>
-public sealed class DatabaseInitializer(IDbContextFactory<CutoverDbContext> dbFactory, AuditChainBackfill auditChain)
+/// <summary>Creates the database file's folder, applies migrations, turns on WAL and reads the instance id, before anything is served.</summary>
+public sealed class DatabaseInitializer(
+    IDbContextFactory<CutoverDbContext> dbFactory,
+    AuditChainBackfill auditChain,
+    InstanceStore instances,
+    InstanceIdentity identity)
 {
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -19,5 +24,6 @@ public sealed class DatabaseInitializer(IDbContextFactory<CutoverDbContext> dbFa
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         // Audit rows from before the hash chain are chained now, so that an upgraded database verifies.
         await auditChain.ChainUnhashedAsync(cancellationToken);
+        identity.Set(await instances.GetOrCreateAsync(cancellationToken));
     }
 }

@@ -5,6 +5,8 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Threading.Channels;
+using Cutover.Engine.Instances;
 using Cutover.Engine.Model;
 using Docker.DotNet;
 using Docker.DotNet.Models;
@@ -33,13 +35,16 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
     private readonly DockerClient _client;
     private readonly DockerOptions _options;
     private readonly ILogger<DockerContainerRuntime> _logger;
+    private readonly InstanceIdentity _instance;
     private readonly string? _socketPath;
 
-    public DockerContainerRuntime(IOptions<DockerOptions> options, ILogger<DockerContainerRuntime> logger)
+    public DockerContainerRuntime(IOptions<DockerOptions> options, InstanceIdentity instance, ILogger<DockerContainerRuntime> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(logger);
         _options = options.Value;
+        _instance = instance;
         _logger = logger;
         Endpoint = _options.Endpoint;
         _client = BuildClient(Endpoint, _options);
@@ -150,7 +155,8 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
                 continue;
             }
 
-            if (ToManaged(inspected) is { } managed)
+            // Another instance's containers are not ours to see: listing is what removal and healing start from.
+            if (ToManaged(inspected) is { } managed && (managed.Instance is null || managed.Instance == _instance.Id))
             {
                 result.Add(managed);
             }
@@ -171,7 +177,7 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         ArgumentOutOfRangeException.ThrowIfGreaterThan(spec.ContainerPort, 65535);
 
         var name = spec.ContainerName;
-        await RemoveExistingAsync(name, cancellationToken).ConfigureAwait(false);
+        await RemoveExistingAsync(name, spec.Replaces, cancellationToken).ConfigureAwait(false);
 
         var parameters = BuildCreateParameters(spec);
         CreateContainerResponse created;
@@ -371,6 +377,40 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
     }
 
     /// <summary>Whether the engine answers within <see cref="DockerOptions.PingTimeout"/>; only the caller's cancellation throws.</summary>
+    public async IAsyncEnumerable<ContainerEvent> WatchAsync(DateTimeOffset? since, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var parameters = new ContainerEventsParameters
+        {
+            Since = since?.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            Filters = new Dictionary<string, IDictionary<string, bool>>
+            {
+                ["type"] = new Dictionary<string, bool> { ["container"] = true },
+                ["label"] = new Dictionary<string, bool> { [$"{ContainerNaming.InstanceLabel}={_instance.Id}"] = true },
+                ["event"] = new Dictionary<string, bool> { ["start"] = true, ["die"] = true, ["oom"] = true, ["destroy"] = true },
+            },
+        };
+
+        // Docker.DotNet reports each message through IProgress on its reading thread; a channel hands them over in order.
+        var messages = Channel.CreateUnbounded<Message>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reading = ReadEventsAsync(parameters, messages.Writer, stop.Token);
+        try
+        {
+            await foreach (var message in messages.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (ToEvent(message) is { } containerEvent)
+                {
+                    yield return containerEvent;
+                }
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await reading.ConfigureAwait(false);
+        }
+    }
+
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -428,7 +468,7 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         }
     }
 
-    private static CreateContainerParameters BuildCreateParameters(SlotContainerSpec spec)
+    private CreateContainerParameters BuildCreateParameters(SlotContainerSpec spec)
     {
         var port = $"{spec.ContainerPort.ToString(CultureInfo.InvariantCulture)}/tcp";
         return new CreateContainerParameters
@@ -437,6 +477,7 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
             Image = spec.Image,
             Labels = new Dictionary<string, string>
             {
+                [ContainerNaming.InstanceLabel] = _instance.Id,
                 [ContainerNaming.AppLabel] = spec.App,
                 [ContainerNaming.SlotLabel] = spec.Slot.Name(),
                 [ContainerNaming.DeploymentLabel] = spec.DeploymentId,
@@ -466,11 +507,38 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         return seconds < 1 ? 1u : (uint)Math.Min(seconds, TimeSpan.FromDays(1).TotalSeconds);
     }
 
-    private async Task RemoveExistingAsync(string name, CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes a container of the slot's name only when it is this instance's: one labelled with this instance's id,
+    /// or the unlabelled one that this instance tracks for the slot (created before instances were labelled).
+    /// </summary>
+    private async Task RemoveExistingAsync(string name, string? replaces, CancellationToken cancellationToken)
     {
+        var existing = await TryInspectAsync(name, cancellationToken).ConfigureAwait(false);
+        if (existing is null)
+        {
+            return;
+        }
+
+        var labels = existing.Config?.Labels ?? new Dictionary<string, string>();
+        labels.TryGetValue(ContainerNaming.InstanceLabel, out var owner);
+        if (!string.IsNullOrEmpty(owner) && owner != _instance.Id)
+        {
+            throw new ContainerRuntimeException(
+                $"Cannot create {name}: that name is taken by a container of another Cutover instance ({ContainerNaming.InstanceLabel}={owner}) "
+                + "on this Docker daemon. Two Cutover hosts on one daemon need different application names; nothing was removed.");
+        }
+
+        if (string.IsNullOrEmpty(owner) && existing.ID != replaces)
+        {
+            var kind = labels.ContainsKey(ContainerNaming.AppLabel) ? "a Cutover container that this instance does not track" : "a container Cutover did not create";
+            throw new ContainerRuntimeException(
+                $"Cannot create {name}: that name is taken by {kind} ({existing.ID[..Math.Min(12, existing.ID.Length)]}, image {existing.Config?.Image}). "
+                + "Remove or rename it yourself if it is not needed; nothing was removed.");
+        }
+
         try
         {
-            if (await TryRemoveAsync(name, cancellationToken).ConfigureAwait(false))
+            if (await TryRemoveAsync(existing.ID, cancellationToken).ConfigureAwait(false))
             {
                 Log.ReplacedExisting(_logger, name);
             }
@@ -550,6 +618,7 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         }
 
         labels.TryGetValue(ContainerNaming.DeploymentLabel, out var deployment);
+        labels.TryGetValue(ContainerNaming.InstanceLabel, out var instance);
         var image = labels.TryGetValue(ContainerNaming.ImageLabel, out var labelled) && !string.IsNullOrWhiteSpace(labelled)
             ? labelled
             : container.Config?.Image ?? container.Image;
@@ -564,7 +633,55 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
             string.IsNullOrWhiteSpace(deployment) ? null : deployment,
             state is { Running: true, Paused: false, Restarting: false },
             state?.Status ?? "unknown",
-            ParseDockerTime(state?.StartedAt));
+            ParseDockerTime(state?.StartedAt),
+            string.IsNullOrWhiteSpace(instance) ? null : instance);
+    }
+
+    /// <summary>Reads Docker's event stream into <paramref name="writer"/> and completes it, with the error if the stream broke.</summary>
+    private async Task ReadEventsAsync(ContainerEventsParameters parameters, ChannelWriter<Message> writer, CancellationToken cancellationToken)
+    {
+        Exception? failure = null;
+        try
+        {
+            await _client.System.MonitorEventsAsync(parameters, new WriterProgress(writer), cancellationToken).ConfigureAwait(false);
+            failure = new ContainerRuntimeException($"Docker Engine at {Endpoint} ended its event stream.");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            failure = new ContainerRuntimeException($"Lost Docker Engine's event stream at {Endpoint}: {ex.Message}", ex);
+        }
+        catch (Exception)
+        {
+            // Cancelled while reading: whatever the transport threw, the caller asked to stop.
+        }
+
+        writer.TryComplete(failure);
+    }
+
+    private static ContainerEvent? ToEvent(Message message)
+    {
+        var attributes = message.Actor?.Attributes ?? new Dictionary<string, string>();
+        if (message.Actor?.ID is not { Length: > 0 } id
+            || !attributes.TryGetValue(ContainerNaming.AppLabel, out var app)
+            || !attributes.TryGetValue(ContainerNaming.SlotLabel, out var slotLabel)
+            || !SlotExtensions.TryParse(slotLabel, out var slot))
+        {
+            return null;
+        }
+
+        var at = message.TimeNano is { } nanos and > 0
+            ? DateTimeOffset.UnixEpoch.AddTicks(nanos / 100)
+            : DateTimeOffset.FromUnixTimeSeconds(message.Time ?? 0);
+        attributes.TryGetValue("exitCode", out var exitCode);
+        return new ContainerEvent(at, id, app, slot, message.Action ?? string.Empty, exitCode);
+    }
+
+    private sealed class WriterProgress(ChannelWriter<Message> writer) : IProgress<Message>
+    {
+        public void Report(Message value) => writer.TryWrite(value);
     }
 
     private static DateTimeOffset? ParseDockerTime(string? value) =>

@@ -12,10 +12,11 @@ public interface IContainerRuntime
     /// <exception cref="ContainerRuntimeException">The pull failed (unknown image, registry unreachable, ...).</exception>
     Task PullImageAsync(string image, IProgress<PullProgress>? progress, CancellationToken cancellationToken);
 
-    /// <summary>Every container that carries Cutover's labels, running or not.</summary>
+    /// <summary>Every container of this instance (and unlabelled ones from before instances), running or not; never another instance's.</summary>
     Task<IReadOnlyList<ManagedContainer>> ListManagedAsync(CancellationToken cancellationToken);
 
-    /// <summary>Creates the slot's container (replacing any container of the same name) without starting it.</summary>
+    /// <summary>Creates the slot's container without starting it, replacing a container of the same name only if it is this instance's.</summary>
+    /// <exception cref="ContainerRuntimeException">The name is taken by another instance's container, or by one Cutover did not create.</exception>
     Task<ManagedContainer> CreateAsync(SlotContainerSpec spec, CancellationToken cancellationToken);
 
     Task StartAsync(string containerId, CancellationToken cancellationToken);
@@ -35,6 +36,13 @@ public interface IContainerRuntime
     /// </summary>
     IAsyncEnumerable<string> FollowLogsAsync(string containerId, int tail, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// This instance's container events (started, died, OOM-killed, removed) as Docker reports them, from
+    /// <paramref name="since"/> (null: from now) until the connection breaks (the enumeration ends or throws) or the
+    /// caller cancels.
+    /// </summary>
+    IAsyncEnumerable<ContainerEvent> WatchAsync(DateTimeOffset? since, CancellationToken cancellationToken);
+
     /// <summary>Whether the engine answers at all (for reconnecting after an outage).</summary>
     Task<bool> PingAsync(CancellationToken cancellationToken);
 }
@@ -42,6 +50,7 @@ public interface IContainerRuntime
 /// <summary>Everything needed to create one slot's container.</summary>
 /// <param name="HostPort">The slot port, always published on 127.0.0.1 only.</param>
 /// <param name="Env">Environment, env_file entries already merged in (explicit env wins).</param>
+/// <param name="Replaces">The id of the unlabelled container this instance tracks in the slot, which may be replaced (see <see cref="ContainerNaming.InstanceLabel"/>).</param>
 public sealed record SlotContainerSpec(
     string App,
     Slot Slot,
@@ -53,13 +62,15 @@ public sealed record SlotContainerSpec(
     IReadOnlyList<string> Volumes,
     long? MemoryBytes,
     double? Cpus,
-    IReadOnlyList<string> Command)
+    IReadOnlyList<string> Command,
+    string? Replaces = null)
 {
     /// <summary>cutover-&lt;app&gt;-&lt;slot&gt;.</summary>
     public string ContainerName => ContainerNaming.NameOf(App, Slot);
 }
 
 /// <summary>A container carrying Cutover's labels, as the runtime reports it.</summary>
+/// <param name="Instance">The instance that created it; null for a container made before instances were labelled.</param>
 public sealed record ManagedContainer(
     string Id,
     string Name,
@@ -69,7 +80,13 @@ public sealed record ManagedContainer(
     string? DeploymentId,
     bool Running,
     string State,
-    DateTimeOffset? StartedAt);
+    DateTimeOffset? StartedAt,
+    string? Instance = null);
+
+/// <summary>Something that happened to one of this instance's containers.</summary>
+/// <param name="Action">Docker's word for it: start, die, oom or destroy.</param>
+/// <param name="ExitCode">The exit code, for a die.</param>
+public sealed record ContainerEvent(DateTimeOffset At, string ContainerId, string App, Slot Slot, string Action, string? ExitCode);
 
 /// <summary>Progress of an image pull: one layer's bytes, or a status line.</summary>
 public sealed record PullProgress(string? LayerId, string Status, long? Current, long? Total);
@@ -80,6 +97,9 @@ public sealed class ContainerRuntimeException(string message, Exception? inner =
 /// <summary>The names and labels that make Cutover's containers findable.</summary>
 public static class ContainerNaming
 {
+    /// <summary>The id of the instance (one per database) that created the container.</summary>
+    public const string InstanceLabel = "cutover.instance";
+
     public const string AppLabel = "cutover.app";
     public const string SlotLabel = "cutover.slot";
     public const string DeploymentLabel = "cutover.deployment";

@@ -190,7 +190,12 @@ public sealed class HostProcess : IAsyncDisposable
         }
 
         Api.Dispose();
-        await DemoImages.RunAsync("bash", ["-c", $"docker ps -aq --filter label=cutover.app | xargs -r docker inspect --format '{{{{.Id}}}} {{{{index .Config.Labels \"cutover.app\"}}}}' | grep -E ' e2e-' | cut -d' ' -f1 | xargs -r docker rm -f >/dev/null"]);
+        // Only this host's containers: other hosts (other tests, other runs) may share the daemon.
+        if (await InstanceIdAsync() is { } instance)
+        {
+            await DemoImages.RunAsync("bash", ["-c", $"docker ps -aq --filter label=cutover.instance={instance} | xargs -r docker rm -f >/dev/null"]);
+        }
+
         try
         {
             Directory.Delete(Folder, recursive: true);
@@ -200,6 +205,22 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
+
+    /// <summary>The instance id the host made in its database (null before its first start).</summary>
+    public async Task<string?> InstanceIdAsync()
+    {
+        var database = Path.Combine(Folder, "cutover.db");
+        if (!File.Exists(database))
+        {
+            return null;
+        }
+
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT InstanceId FROM host_instance";
+        return await command.ExecuteScalarAsync() as string;
+    }
 
     private static string BuildConfiguration =>
         AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Cutover.Engine.Instances;
 using Cutover.Engine.Model;
 using Cutover.Engine.Runtime;
 using Docker.DotNet.Models;
@@ -17,6 +18,7 @@ public sealed class DockerContainerRuntimeTests(RuntimeFixture fixture) : IClass
 {
     private const string LocalEngine = "unix:///var/run/docker.sock";
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(90);
+    private static readonly InstanceIdentity TestInstance = NewInstance("e2e0runtime0");
 
     private readonly CancellationTokenSource _budget = new(Budget);
     private readonly DockerContainerRuntime _runtime = NewRuntime(LocalEngine);
@@ -168,6 +170,81 @@ public sealed class DockerContainerRuntimeTests(RuntimeFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task Create_LabelsTheContainerWithItsInstance()
+    {
+        var app = NewApp();
+        var created = await _runtime.CreateAsync(Spec(app, Slot.Blue, LoopbackPorts.Next()), Ct);
+
+        Assert.Equal(TestInstance.Id, created.Instance);
+        Assert.Equal(TestInstance.Id, (await DockerCli.RunAsync("inspect", "--format", "{{index .Config.Labels \"cutover.instance\"}}", created.Id)).Trim());
+    }
+
+    [Fact]
+    public async Task ListManaged_NeverSeesAnotherInstancesContainers()
+    {
+        var app = NewApp();
+        using var other = new DockerContainerRuntime(
+            Options.Create(new DockerOptions { Endpoint = LocalEngine }), NewInstance("e2e0other000"), NullLogger<DockerContainerRuntime>.Instance);
+        var theirs = await other.CreateAsync(Spec(app, Slot.Blue, LoopbackPorts.Next()), Ct);
+        var ours = await _runtime.CreateAsync(Spec(app, Slot.Green, LoopbackPorts.Next()), Ct);
+
+        Assert.Equal([ours.Id], (await ListAsync(app)).Select(c => c.Id));
+        Assert.Equal([theirs.Id], (await other.ListManagedAsync(Ct)).Where(c => c.App == app).Select(c => c.Id));
+    }
+
+    [Fact]
+    public async Task Create_NameTakenByAnotherInstance_FailsNamingIt_AndRemovesNothing()
+    {
+        var app = NewApp();
+        using var other = new DockerContainerRuntime(
+            Options.Create(new DockerOptions { Endpoint = LocalEngine }), NewInstance("e2e0other001"), NullLogger<DockerContainerRuntime>.Instance);
+        var port = LoopbackPorts.Next();
+        var theirs = await other.CreateAsync(Spec(app, Slot.Blue, port), Ct);
+        await other.StartAsync(theirs.Id, Ct);
+
+        var ex = await Assert.ThrowsAsync<ContainerRuntimeException>(() => _runtime.CreateAsync(Spec(app, Slot.Blue, LoopbackPorts.Next()), Ct));
+
+        Assert.Contains("another Cutover instance (cutover.instance=e2e0other001)", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("nothing was removed", ex.Message, StringComparison.Ordinal);
+        var still = Assert.Single(await other.ListManagedAsync(Ct), c => c.App == app);
+        Assert.Equal(theirs.Id, still.Id);
+        Assert.True(still.Running);
+        Assert.Equal(RuntimeFixture.IndexBody, await GetUntilAnswersAsync(port));
+    }
+
+    [Fact]
+    public async Task Create_NameTakenByAContainerCutoverDidNotCreate_FailsAndRemovesNothing()
+    {
+        var app = NewApp();
+        var stranger = (await DockerCli.RunAsync("create", "--name", $"cutover-{app}-blue", fixture.Image)).Trim();
+        try
+        {
+            var ex = await Assert.ThrowsAsync<ContainerRuntimeException>(() => _runtime.CreateAsync(Spec(app, Slot.Blue, LoopbackPorts.Next()), Ct));
+
+            Assert.Contains("a container Cutover did not create", ex.Message, StringComparison.Ordinal);
+            Assert.Equal(stranger, (await DockerCli.RunAsync("inspect", "--format", "{{.Id}}", $"cutover-{app}-blue")).Trim());
+        }
+        finally
+        {
+            await DockerCli.TryRunAsync("rm", "--force", stranger);
+        }
+    }
+
+    [Fact]
+    public async Task Create_ReplacesTheUnlabelledContainerItTracks()
+    {
+        var app = NewApp();
+        // A container from before instances were labelled, tracked by this instance for the slot.
+        var legacy = (await DockerCli.RunAsync(
+            "create", "--name", $"cutover-{app}-blue", "--label", $"{ContainerNaming.AppLabel}={app}", "--label", $"{ContainerNaming.SlotLabel}=blue", fixture.Image)).Trim();
+
+        Assert.Contains(await ListAsync(app), c => c.Id == legacy && c.Instance is null);
+        var created = await _runtime.CreateAsync(Spec(app, Slot.Blue, LoopbackPorts.Next()) with { Replaces = legacy }, Ct);
+
+        Assert.Equal([created.Id], (await ListAsync(app)).Select(c => c.Id));
+    }
+
+    [Fact]
     public async Task ListManaged_SeesBothSlots_AndOnlyCutoverContainers()
     {
         var app = NewApp();
@@ -223,6 +300,7 @@ public sealed class DockerContainerRuntimeTests(RuntimeFixture fixture) : IClass
         // A 1 s request timeout must bound opening the stream only: the next lines come 3 s later.
         using var impatient = new DockerContainerRuntime(
             Options.Create(new DockerOptions { Endpoint = LocalEngine, RequestTimeout = TimeSpan.FromSeconds(1) }),
+            TestInstance,
             NullLogger<DockerContainerRuntime>.Instance);
         var seen = new List<string>();
         var watch = Stopwatch.StartNew();
@@ -492,7 +570,8 @@ public sealed class DockerContainerRuntimeTests(RuntimeFixture fixture) : IClass
             var endpoint = $"unix://{path}";
             using var runtime = new DockerContainerRuntime(
                 Options.Create(new DockerOptions { Endpoint = endpoint, RequestTimeout = TimeSpan.FromSeconds(1), PingTimeout = TimeSpan.FromMilliseconds(500) }),
-                NullLogger<DockerContainerRuntime>.Instance);
+                TestInstance,
+            NullLogger<DockerContainerRuntime>.Instance);
             var watch = Stopwatch.StartNew();
 
             Assert.False(await runtime.PingAsync(Ct));
@@ -541,7 +620,14 @@ public sealed class DockerContainerRuntimeTests(RuntimeFixture fixture) : IClass
     }
 
     private static DockerContainerRuntime NewRuntime(string endpoint) =>
-        new(Options.Create(new DockerOptions { Endpoint = endpoint }), NullLogger<DockerContainerRuntime>.Instance);
+        new(Options.Create(new DockerOptions { Endpoint = endpoint }), TestInstance, NullLogger<DockerContainerRuntime>.Instance);
+
+    private static InstanceIdentity NewInstance(string id)
+    {
+        var identity = new InstanceIdentity();
+        identity.Set(id);
+        return identity;
+    }
 
     private string NewApp()
     {

@@ -13,5 +13,6 @@ internal sealed class AppStateConfiguration : IEntityTypeConfiguration<AppState>
         builder.Property(a => a.Name).HasMaxLength(40);
         builder.Property(a => a.ActiveSlot).HasConversion<string>().HasMaxLength(8);
         builder.Property(a => a.ActiveImage).HasMaxLength(255);
+        builder.Property(a => a.ConfigImage).HasMaxLength(255);
     }
 }

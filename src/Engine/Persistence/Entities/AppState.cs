@@ -13,5 +13,11 @@ public sealed class AppState
 
     public long? ActiveDeploymentId { get; set; }
 
+    /// <summary>
+    /// The apps.yaml image last acted on (deployed or queued). A different image in apps.yaml at start-up is an edit
+    /// made while Cutover was stopped, and deploys; the same one is not, and the last deployed image keeps serving.
+    /// </summary>
+    public string? ConfigImage { get; set; }
+
     public DateTime UpdatedAt { get; set; }
 }

@@ -33,6 +33,10 @@ namespace Cutover.Engine.Persistence.Migrations
                         .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ConfigImage")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("UpdatedAt")
                         .HasColumnType("INTEGER");
 
@@ -295,6 +299,24 @@ namespace Cutover.Engine.Persistence.Migrations
                     b.HasIndex("App", "At");
 
                     b.ToTable("health_checks", (string)null);
+                });
+
+            modelBuilder.Entity("Cutover.Engine.Persistence.Entities.HostInstance", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("InstanceId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("host_instance", (string)null);
                 });
 
             modelBuilder.Entity("Cutover.Engine.Persistence.Entities.DeploymentStep", b =>

@@ -12,6 +12,9 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
     private readonly ConcurrentDictionary<string, ManagedContainer> _containers = new();
     private int _next;
 
+    /// <summary>The instance label of the containers it creates (the real runtime lists only its own instance's).</summary>
+    public const string Instance = "fake0instance";
+
     public ConcurrentBag<string> Images { get; } = ["demo:v1", "demo:v2"];
 
     public ConcurrentQueue<string> Calls { get; } = new();
@@ -54,17 +57,18 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
         }
 
         var id = $"c{Interlocked.Increment(ref _next):D3}{new string('0', 60)}";
-        var container = new ManagedContainer(id, spec.ContainerName, spec.App, spec.Slot, spec.Image, spec.DeploymentId, false, "created", null);
+        var container = new ManagedContainer(id, spec.ContainerName, spec.App, spec.Slot, spec.Image, spec.DeploymentId, false, "created", null, Instance);
         _containers[id] = container;
         Calls.Enqueue($"create {spec.ContainerName} {spec.Image}");
         return Task.FromResult(container);
     }
 
-    /// <summary>Adds a container as if another process (or a crash) had left it behind.</summary>
-    public ManagedContainer Add(string app, Slot slot, string image, bool running)
+    /// <summary>Adds a container of this instance as if a crash had left it behind (<paramref name="unlabelled"/>: from before instance labels).</summary>
+    public ManagedContainer Add(string app, Slot slot, string image, bool running, bool unlabelled = false)
     {
         var id = $"x{Interlocked.Increment(ref _next):D3}{new string('0', 60)}";
-        var container = new ManagedContainer(id, ContainerNaming.NameOf(app, slot), app, slot, image, null, running, running ? "running" : "exited", null);
+        var container = new ManagedContainer(
+            id, ContainerNaming.NameOf(app, slot), app, slot, image, null, running, running ? "running" : "exited", null, unlabelled ? null : Instance);
         _containers[id] = container;
         return container;
     }
@@ -97,6 +101,52 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
         {
             yield return line;
         }
+    }
+
+    /// <summary>The event stream the next <see cref="WatchAsync"/> reads; completing its writer (with an error) breaks the stream.</summary>
+    public Channel<ContainerEvent> Events { get; private set; } = Channel.CreateUnbounded<ContainerEvent>();
+
+    /// <summary>How many times the events were watched (a reconnect watches again).</summary>
+    public int Watches => _watches;
+
+    private int _watches;
+
+    public async IAsyncEnumerable<ContainerEvent> WatchAsync(DateTimeOffset? since, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _watches);
+        var events = Events;
+        await foreach (var e in events.Reader.ReadAllAsync(cancellationToken))
+        {
+            yield return e;
+        }
+    }
+
+    /// <summary>Breaks the current event stream as a Docker restart would; the next watch gets a fresh one.</summary>
+    public void BreakEvents()
+    {
+        var broken = Events;
+        Events = Channel.CreateUnbounded<ContainerEvent>();
+        broken.Writer.TryComplete(new ContainerRuntimeException("Docker went away"));
+    }
+
+    /// <summary>The container exits (as a crash, or `docker stop`, would), and Docker says so.</summary>
+    public ContainerEvent Die(string containerId, string exitCode = "1", bool restartedByDocker = false)
+    {
+        var container = _containers[containerId];
+        _containers[containerId] = container with { Running = restartedByDocker, State = restartedByDocker ? "running" : "exited" };
+        var died = new ContainerEvent(DateTimeOffset.UtcNow, containerId, container.App, container.Slot, "die", exitCode);
+        Events.Writer.TryWrite(died);
+        return died;
+    }
+
+    /// <summary>The container is removed behind Cutover's back (`docker rm -f`), and Docker says so.</summary>
+    public ContainerEvent Destroy(string containerId)
+    {
+        _containers.TryRemove(containerId, out var container);
+        Events.Writer.TryWrite(new ContainerEvent(DateTimeOffset.UtcNow, containerId, container!.App, container.Slot, "die", "137"));
+        var destroyed = new ContainerEvent(DateTimeOffset.UtcNow, containerId, container.App, container.Slot, "destroy", null);
+        Events.Writer.TryWrite(destroyed);
+        return destroyed;
     }
 
     public Task<bool> PingAsync(CancellationToken cancellationToken) => Task.FromResult(Reachable);
