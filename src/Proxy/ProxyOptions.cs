@@ -8,8 +8,9 @@ public sealed class ProxyOptions
     public const string SectionName = "Cutover:Proxy";
 
     /// <summary>
-    /// How long a backend may stay silent mid-exchange before the request fails. Long-polling and SSE backends
-    /// that send nothing for longer need a larger value.
+    /// How long a backend may stay silent mid-exchange before an ordinary request fails (504 before the answer
+    /// starts). WebSockets and event streams are not bound by it but by the app's <c>proxy.idle_timeout</c>;
+    /// long-polling backends that hold a plain request longer need a larger value.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan ActivityTimeout { get; set; } = TimeSpan.FromSeconds(100);

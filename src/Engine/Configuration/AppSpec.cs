@@ -25,7 +25,11 @@ public sealed record AppSpec(
     SlotPorts Slots,
     ContainerSpec Container,
     HealthSpec Health,
-    DrainSpec Drain);
+    DrainSpec Drain)
+{
+    /// <summary>How the proxy treats the application's connections; an init property so existing constructions keep the defaults.</summary>
+    public ProxySpec Proxy { get; init; } = ProxySpec.Default;
+}
 
 /// <summary>The two host ports (bound to 127.0.0.1 only) that the slots' containers are published on.</summary>
 public sealed record SlotPorts(int Blue, int Green)
@@ -97,6 +101,23 @@ public sealed record HealthSpec(
 public sealed record DrainSpec(TimeSpan Timeout, TimeSpan WebSocketTimeout)
 {
     public static DrainSpec Default { get; } = new(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10));
+}
+
+/// <summary>How the proxy treats the application's connections (apps.yaml's <c>proxy:</c> section).</summary>
+/// <param name="IdleTimeout">
+/// How long a WebSocket or event stream may stay silent both ways before the proxy closes it; null (<c>none</c>)
+/// never closes it for idling. Ordinary requests are bounded by the host's Cutover:Proxy:ActivityTimeout instead.
+/// </param>
+public sealed record ProxySpec(TimeSpan? IdleTimeout)
+{
+    /// <summary>The longest idle_timeout apps.yaml accepts; longer than this, <c>none</c> says it better.</summary>
+    public static readonly TimeSpan MaxIdleTimeout = TimeSpan.FromHours(24);
+
+    public static ProxySpec Default { get; } = new((TimeSpan?)null);
+
+    /// <summary>As apps.yaml would say it, for the audit trail.</summary>
+    public override string ToString() =>
+        $"idle_timeout {(IdleTimeout is { } t ? t.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) + "s" : "none")}";
 }
 
 /// <summary>A whole, valid apps.yaml.</summary>

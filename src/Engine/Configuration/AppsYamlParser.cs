@@ -18,11 +18,12 @@ public static partial class AppsYamlParser
     private const string SyntaxPath = "(yaml)";
 
     private static readonly string[] RootKeys = ["apps"];
-    private static readonly string[] AppKeys = ["image", "pull", "listen", "slots", "container", "health", "drain"];
+    private static readonly string[] AppKeys = ["image", "pull", "listen", "slots", "container", "health", "drain", "proxy"];
     private static readonly string[] SlotKeys = ["blue", "green"];
     private static readonly string[] ContainerKeys = ["port", "env", "env_file", "volumes", "memory", "cpus", "command"];
     private static readonly string[] HealthKeys = ["path", "expect", "interval", "timeout", "healthy_after", "start_grace", "deadline"];
     private static readonly string[] DrainKeys = ["timeout", "websocket_timeout"];
+    private static readonly string[] ProxyKeys = ["idle_timeout"];
 
     /// <summary>Reads and validates the file at <paramref name="filePath"/>.</summary>
     /// <param name="reservedPorts">Ports the host itself listens on (e.g. the admin API); apps may not use them.</param>
@@ -186,10 +187,11 @@ public static partial class AppsYamlParser
             var container = fields.TryGetValue("container", out var c) ? ReadContainer(c.Value, $"{path}.container") : ContainerSpec.Default;
             var health = fields.TryGetValue("health", out var h) ? ReadHealth(h.Value, $"{path}.health") : HealthSpec.Default;
             var drain = fields.TryGetValue("drain", out var d) ? ReadDrain(d.Value, $"{path}.drain") : DrainSpec.Default;
+            var proxy = fields.TryGetValue("proxy", out var p) ? ReadProxy(p.Value, $"{path}.proxy") : ProxySpec.Default;
 
-            return image is null || pull is null || listen is null || slots is null || container is null || health is null || drain is null
+            return image is null || pull is null || listen is null || slots is null || container is null || health is null || drain is null || proxy is null
                 ? null
-                : new AppSpec(name, image, pull.Value, listen, slots, container, health, drain);
+                : new AppSpec(name, image, pull.Value, listen, slots, container, health, drain) { Proxy = proxy };
         }
 
         private string? ReadImage(YamlNode node, string path)
@@ -512,6 +514,58 @@ public static partial class AppsYamlParser
             var timeout = FieldValue(fields, "timeout", path, AnyDuration, ref ok);
             var websocketTimeout = FieldValue(fields, "websocket_timeout", path, AnyDuration, ref ok);
             return ok ? new DrainSpec(timeout ?? DrainSpec.Default.Timeout, websocketTimeout ?? DrainSpec.Default.WebSocketTimeout) : null;
+        }
+
+        private ProxySpec? ReadProxy(YamlNode node, string path)
+        {
+            if (node is YamlScalarNode { Value: null or "" })
+            {
+                return ProxySpec.Default;
+            }
+
+            if (Fields(node, path, ProxyKeys) is not { } fields)
+            {
+                return null;
+            }
+
+            var ok = true;
+            TimeSpan? idleTimeout = null;
+            if (fields.TryGetValue("idle_timeout", out var idle))
+            {
+                ok &= TryReadIdleTimeout(idle.Value, $"{path}.idle_timeout", out idleTimeout);
+            }
+
+            return ok ? new ProxySpec(idleTimeout) : null;
+        }
+
+        /// <summary><c>none</c> (null: never cut an idle WebSocket or stream) or a positive duration of at most a day.</summary>
+        private bool TryReadIdleTimeout(YamlNode node, string path, out TimeSpan? value)
+        {
+            value = null;
+            if (node is YamlScalarNode { Value: "none" })
+            {
+                return true;
+            }
+
+            if (node is YamlScalarNode { Value: { Length: > 0 } text } && !Duration.TryParse(text, out _))
+            {
+                Add(node.Start, path, $"'{text}' is neither none nor a duration; expected none or {Duration.Expected}");
+                return false;
+            }
+
+            if (PositiveDuration(node, path) is not { } duration)
+            {
+                return false;
+            }
+
+            if (duration > ProxySpec.MaxIdleTimeout)
+            {
+                Add(node.Start, path, "must be at most 24h; write none for no idle limit");
+                return false;
+            }
+
+            value = duration;
+            return true;
         }
 
         private TimeSpan? PositiveDuration(YamlNode node, string path) => ReadDuration(node, path, allowZero: false);

@@ -186,7 +186,7 @@ public sealed partial class DeploymentRunner(
     {
         await deployments.TransitionAsync(deployment.Id, DeploymentStatus.Switching, $"healthy after {verdict.Checks} checks in {verdict.Elapsed.TotalSeconds:0.0}s; routing new requests to {deployment.Slot.Name()}", cancellationToken);
         var ports = await EffectivePortsAsync(spec, deployment.Slot, started.Port, cancellationToken);
-        var listenerError = await traffic.ServeAsync(spec.Name, spec.Listen, ports, cancellationToken);
+        var listenerError = await traffic.ServeAsync(spec.Name, spec.Listen, ports, spec.Proxy, cancellationToken);
         if (listenerError is not null)
         {
             Log.ListenerDown(logger, spec.Name, listenerError);

@@ -11,7 +11,7 @@ namespace Cutover.Engine.Hosting;
 
 /// <summary>Carries an accepted apps.yaml edit out: new apps start, removed apps stop, a new image deploys.</summary>
 /// <remarks>
-/// Listener changes apply at once. Container, health and drain settings are read by each deployment, so
+/// Listener and proxy changes apply at once. Container, health and drain settings are read by each deployment, so
 /// they apply from the app's next deployment; a changed slot port likewise, when that slot is next deployed.
 /// </remarks>
 public sealed partial class ConfigApplier(
@@ -46,7 +46,7 @@ public sealed partial class ConfigApplier(
 
     private async Task AddAsync(AppSpec spec, CancellationToken cancellationToken)
     {
-        var error = await traffic.ServeAsync(spec.Name, spec.Listen, spec.Slots, cancellationToken);
+        var error = await traffic.ServeAsync(spec.Name, spec.Listen, spec.Slots, spec.Proxy, cancellationToken);
         await audit.AppendAsync("config", "app.added", error is null ? "ok" : "failed", spec.Name, error ?? $"listening on {spec.Listen}", cancellationToken);
         await configDeployments.RequestAsync(spec, "added to apps.yaml", cancellationToken);
     }
@@ -56,8 +56,15 @@ public sealed partial class ConfigApplier(
         if (!old.Listen.Equals(spec.Listen))
         {
             var containers = await state.GetContainersAsync(spec.Name, cancellationToken);
-            var error = await traffic.ServeAsync(spec.Name, spec.Listen, Recovery.PortsOf(spec, containers), cancellationToken);
+            var error = await traffic.ServeAsync(spec.Name, spec.Listen, Recovery.PortsOf(spec, containers), spec.Proxy, cancellationToken);
             await audit.AppendAsync("config", "app.listener_moved", error is null ? "ok" : "failed", spec.Name, error ?? $"{old.Listen} -> {spec.Listen}", cancellationToken);
+        }
+        else if (old.Proxy != spec.Proxy)
+        {
+            // New exchanges take the new proxy settings; those already open keep the ones they started with.
+            var containers = await state.GetContainersAsync(spec.Name, cancellationToken);
+            var error = await traffic.ServeAsync(spec.Name, spec.Listen, Recovery.PortsOf(spec, containers), spec.Proxy, cancellationToken);
+            await audit.AppendAsync("config", "app.proxy_changed", error is null ? "ok" : "failed", spec.Name, error ?? $"{old.Proxy} -> {spec.Proxy}", cancellationToken);
         }
 
         if (old.Image != spec.Image)

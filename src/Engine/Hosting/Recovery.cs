@@ -31,7 +31,7 @@ public sealed partial class Recovery(
         var containers = await state.GetContainersAsync(null, cancellationToken);
         foreach (var spec in config.Current.Apps.Values)
         {
-            await traffic.ServeAsync(spec.Name, spec.Listen, PortsOf(spec, containers), cancellationToken);
+            await traffic.ServeAsync(spec.Name, spec.Listen, PortsOf(spec, containers), spec.Proxy, cancellationToken);
             var active = states.TryGetValue(spec.Name, out var s) ? s.ActiveSlot : null;
             traffic.Route(spec.Name, active);
             Log.Restored(logger, spec.Name, active?.Name() ?? "nothing");

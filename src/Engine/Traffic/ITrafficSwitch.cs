@@ -8,9 +8,9 @@ namespace Cutover.Engine.Traffic;
 /// <summary>The reverse proxy as the engine drives it; implemented over Cutover.Proxy by the host.</summary>
 public interface ITrafficSwitch
 {
-    /// <summary>Makes sure the application is served on <paramref name="listen"/> with these slot ports.</summary>
+    /// <summary>Makes sure the application is served on <paramref name="listen"/> with these slot ports and proxy settings.</summary>
     /// <returns>Null when listening, or why the listener could not bind (that app only).</returns>
-    Task<string?> ServeAsync(string app, IPEndPoint listen, SlotPorts ports, CancellationToken cancellationToken);
+    Task<string?> ServeAsync(string app, IPEndPoint listen, SlotPorts ports, ProxySpec proxy, CancellationToken cancellationToken);
 
     /// <summary>New requests go to <paramref name="slot"/> from now on; null answers 503.</summary>
     void Route(string app, Slot? slot);

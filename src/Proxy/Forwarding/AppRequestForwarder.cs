@@ -15,12 +15,22 @@ namespace Cutover.Proxy.Forwarding;
 /// belongs to exactly one application, the "cluster" is one active slot that changes only by an explicit
 /// switch, and the proxy must count and abort exchanges per slot. Route matching, load balancing, health
 /// probes and config providers would all be bypassed anyway, and each costs time on every request.
+/// <para>
+/// Idle limits: YARP's activity timeout (100 s by default) covers the whole exchange, an upgraded tunnel
+/// included, and would cut a quiet WebSocket or event stream outside any drain. So a request that asks for one
+/// (<see cref="LongLivedRequest"/>) gets the app's <see cref="AppProxyConfig.IdleTimeout"/>, by default none,
+/// while an ordinary request keeps the host's <see cref="ProxyOptions.ActivityTimeout"/>: a backend that
+/// stops answering a plain request still ends in a 504 rather than holding the client forever. With none, a
+/// handshake or event-stream request the backend never answers waits until the client gives up. Drains do not
+/// depend on either; they abort what is left at their own deadlines.
+/// </para>
 /// </remarks>
 internal sealed partial class AppRequestForwarder
 {
     private readonly IHttpForwarder _forwarder;
     private readonly HttpMessageInvoker _client;
     private readonly ForwarderRequestConfig _requestConfig;
+    private readonly ForwarderRequestConfig _unlimitedStreamConfig;
     private readonly ILogger<AppRequestForwarder> _logger;
 
     public AppRequestForwarder(IHttpForwarder forwarder, IOptions<ProxyOptions> options, ILogger<AppRequestForwarder> logger)
@@ -35,6 +45,8 @@ internal sealed partial class AppRequestForwarder
             VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
             AllowResponseBuffering = false,
         };
+        // YARP hands the timeout to CancellationTokenSource.CancelAfter, for which -1 ms means no timer at all.
+        _unlimitedStreamConfig = _requestConfig with { ActivityTimeout = Timeout.InfiniteTimeSpan };
     }
 
     public async Task ForwardAsync(ProxiedApp app, HttpContext context)
@@ -61,15 +73,36 @@ internal sealed partial class AppRequestForwarder
                 context.Features.Set<IHttpUpgradeFeature>(new UpgradeTrackingFeature(upgrade, lease));
             }
 
-            var error = await _forwarder.SendAsync(context, target.DestinationPrefix, _client, _requestConfig, ForwardedHeadersTransformer.Instance);
+            var longLived = LongLivedRequest.Matches(context);
+            var idleTimeout = app.Config.IdleTimeout;
+            var config = !longLived ? _requestConfig
+                : idleTimeout is { } limit ? _requestConfig with { ActivityTimeout = limit }
+                : _unlimitedStreamConfig;
+
+            var error = await _forwarder.SendAsync(context, target.DestinationPrefix, _client, config, ForwardedHeadersTransformer.Instance);
             if (error != ForwarderError.None)
             {
+                if (longLived && idleTimeout is { } cut && IsIdleCut(error, context))
+                {
+                    Log.IdleClosed(_logger, app.Config.App, target.Slot, cut);
+                    return;
+                }
+
                 await ReportErrorAsync(app, target, context, error);
             }
 
             return;
         }
     }
+
+    /// <summary>YARP cancelled the exchange although the client is still there: its activity timeout ran out.</summary>
+    /// <remarks>
+    /// An event stream cut this way is aborted by YARP itself, which looks like a client that went away and is
+    /// logged as one; a tunnel is closed without an abort and is told apart here.
+    /// </remarks>
+    private static bool IsIdleCut(ForwarderError error, HttpContext context) =>
+        (error is ForwarderError.UpgradeRequestCanceled or ForwarderError.UpgradeResponseCanceled or ForwarderError.ResponseBodyCanceled)
+        && !context.RequestAborted.IsCancellationRequested;
 
     private static Task WriteNoBackendAsync(ProxiedApp app, HttpContext context)
     {
@@ -110,5 +143,8 @@ internal sealed partial class AppRequestForwarder
 
         [LoggerMessage(2, LogLevel.Debug, "Client of {App} ({Slot}) went away: {Error}")]
         public static partial void ClientAborted(ILogger logger, string app, Slot slot, ForwarderError error);
+
+        [LoggerMessage(3, LogLevel.Information, "Closed a WebSocket or stream of {App} ({Slot}) silent for its idle_timeout of {IdleTimeout}")]
+        public static partial void IdleClosed(ILogger logger, string app, Slot slot, TimeSpan idleTimeout);
     }
 }

@@ -8,6 +8,10 @@ namespace Cutover.Proxy.Forwarding;
 /// <remarks>
 /// Settings follow YARP's direct-forwarding guidance: no proxy, redirects, decompression or cookies (the
 /// backend's answer goes back untouched), and no distributed-tracing headers injected into the request.
+/// No setting here cuts an exchange in progress: the pool's idle timeout and lifetime apply only to connections
+/// back in the pool (an upgraded one never returns to it), the connect timeout only to connecting, and an
+/// <see cref="HttpMessageInvoker"/> has no overall timeout. How long an exchange may stay silent is decided by
+/// the forwarder alone.
 /// </remarks>
 internal static class BackendClientFactory
 {

@@ -12,9 +12,9 @@ namespace Cutover.Web.Composition;
 /// <summary>The engine's traffic switch, carried out by Cutover's proxy: the one place the two meet.</summary>
 internal sealed class ProxyTrafficSwitch(TrafficRouter router) : ITrafficSwitch
 {
-    public async Task<string?> ServeAsync(string app, IPEndPoint listen, SlotPorts ports, CancellationToken cancellationToken)
+    public async Task<string?> ServeAsync(string app, IPEndPoint listen, SlotPorts ports, ProxySpec proxy, CancellationToken cancellationToken)
     {
-        var snapshot = await router.UpsertAsync(new AppProxyConfig(app, listen, ports.Blue, ports.Green), cancellationToken);
+        var snapshot = await router.UpsertAsync(new AppProxyConfig(app, listen, ports.Blue, ports.Green, proxy.IdleTimeout), cancellationToken);
         return snapshot.ListenerError;
     }
 

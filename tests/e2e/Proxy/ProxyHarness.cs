@@ -45,13 +45,14 @@ public sealed class ProxyHarness : IAsyncDisposable
             .BuildServiceProvider();
 
     /// <summary>Starts both backends and the proxy, routing to blue.</summary>
-    public static async Task<ProxyHarness> StartAsync(Slot? active = Slot.Blue)
+    /// <param name="idleTimeout">The app's proxy.idle_timeout; null is apps.yaml's default, none.</param>
+    public static async Task<ProxyHarness> StartAsync(Slot? active = Slot.Blue, TimeSpan? idleTimeout = null)
     {
         var blue = await TestBackend.StartAsync("blue");
         var green = await TestBackend.StartAsync("green");
         var services = CreateServices();
         var router = services.GetRequiredService<TrafficRouter>();
-        var snapshot = await router.UpsertAsync(new AppProxyConfig(App, new IPEndPoint(IPAddress.Loopback, 0), blue.Port, green.Port));
+        var snapshot = await router.UpsertAsync(new AppProxyConfig(App, new IPEndPoint(IPAddress.Loopback, 0), blue.Port, green.Port, idleTimeout));
         Assert.Null(snapshot.ListenerError);
         router.Switch(App, active);
         return new ProxyHarness(services, router, blue, green, new Uri($"http://{snapshot.Listening}/"));

@@ -28,7 +28,7 @@ public sealed class TestBackend : IAsyncDisposable
 
     public int Port { get; }
 
-    /// <summary>Released by the test to let /sse send its second event.</summary>
+    /// <summary>Released by the test to let /sse send its second event (it waits <c>hold</c> seconds at most, 15 by default).</summary>
     public TaskCompletionSource SseGate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public static async Task<TestBackend> StartAsync(string name)
@@ -39,7 +39,8 @@ public sealed class TestBackend : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
         var app = builder.Build();
         TestBackend? self = null;
-        app.UseWebSockets();
+        // No keep-alive pings: idle-timeout tests need a WebSocket that is truly silent.
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
 
         app.MapGet("/", () => name);
         app.MapGet("/slow", async (int ms, CancellationToken ct) =>
@@ -80,12 +81,12 @@ public sealed class TestBackend : IAsyncDisposable
                 await response.Body.WriteAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, bytes - sent)));
             }
         });
-        app.MapGet("/sse", async (HttpResponse response, CancellationToken ct) =>
+        app.MapGet("/sse", async (HttpResponse response, CancellationToken ct, int hold = 15) =>
         {
             response.ContentType = "text/event-stream";
             await response.WriteAsync("data: first\n\n", ct);
             await response.Body.FlushAsync(ct);
-            await self!.SseGate.Task.WaitAsync(TimeSpan.FromSeconds(15), ct);
+            await self!.SseGate.Task.WaitAsync(TimeSpan.FromSeconds(hold), ct);
             await response.WriteAsync("data: second\n\n", ct);
         });
         app.MapGet("/die", (HttpContext context) => context.Abort());

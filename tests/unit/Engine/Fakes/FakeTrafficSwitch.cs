@@ -11,6 +11,8 @@ internal sealed class FakeTrafficSwitch : ITrafficSwitch
 {
     private readonly ConcurrentDictionary<string, (IPEndPoint Listen, SlotPorts Ports, Slot? Active)> _apps = new();
 
+    private readonly ConcurrentDictionary<string, ProxySpec> _proxies = new();
+
     public ConcurrentQueue<string> Calls { get; } = new();
 
     public DrainOutcome NextDrain { get; set; } = new(0, 0, 0, TimeSpan.FromSeconds(1));
@@ -19,9 +21,12 @@ internal sealed class FakeTrafficSwitch : ITrafficSwitch
 
     public bool Serves(string app) => _apps.ContainsKey(app);
 
-    public Task<string?> ServeAsync(string app, IPEndPoint listen, SlotPorts ports, CancellationToken cancellationToken)
+    public ProxySpec? ProxyOf(string app) => _proxies.GetValueOrDefault(app);
+
+    public Task<string?> ServeAsync(string app, IPEndPoint listen, SlotPorts ports, ProxySpec proxy, CancellationToken cancellationToken)
     {
         _apps.AddOrUpdate(app, (listen, ports, null), (_, a) => (listen, ports, a.Active));
+        _proxies[app] = proxy;
         Calls.Enqueue($"serve {app} {listen}");
         return Task.FromResult<string?>(null);
     }
