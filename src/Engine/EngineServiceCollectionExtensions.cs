@@ -49,6 +49,7 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<IContainerRuntime, DockerContainerRuntime>();
 
         services.AddSingleton<DeploymentRunner>();
+        services.AddSingleton<RollbackTargets>();
         services.AddSingleton<DeploymentCoordinator>();
         services.AddSingleton<Recovery>();
         services.AddSingleton<ConfigApplier>();
