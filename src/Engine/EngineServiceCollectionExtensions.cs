@@ -53,6 +53,7 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<IContainerRuntime, DockerContainerRuntime>();
 
         services.AddSingleton<DeploymentRunner>();
+        services.AddSingleton<RollbackTargets>();
         services.AddSingleton<DeploymentCoordinator>();
         services.AddSingleton<DesiredState>();
         services.AddSingleton<ConfigDeployments>();

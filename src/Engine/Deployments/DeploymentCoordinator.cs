@@ -19,6 +19,7 @@ public sealed partial class DeploymentCoordinator(
     AppStateStore state,
     AuditLog audit,
     DeploymentRunner runner,
+    RollbackTargets rollbackTargets,
     SecretRedactor redactor,
     ILogger<DeploymentCoordinator> logger) : IAsyncDisposable
 {
@@ -65,10 +66,12 @@ public sealed partial class DeploymentCoordinator(
 
         try
         {
-            var record = await PlanAsync(request, spec, cancellationToken);
+            var (record, release) = await PlanAsync(request, spec, cancellationToken);
             var view = await deployments.CreateAsync(record, cancellationToken);
             await audit.AppendAsync(request.RequestedBy, $"deployment.{request.Kind.ToString().ToLowerInvariant()}", "ok", request.App,
-                $"{view.Image} to {view.Slot.Name()}" + (view.Reason is null ? string.Empty : $": {view.Reason}")
+                $"{view.Image} to {view.Slot.Name()}"
+                    + (release is null ? string.Empty : $" (the release of deployment {release.DeploymentId})")
+                    + (view.Reason is null ? string.Empty : $": {view.Reason}")
                     + (record.Metadata is null ? string.Empty : $" {record.Metadata}"), cancellationToken, view.Id, request.Address);
             var run = new RunningDeployment(view.Id);
             _running[request.App] = view.Id;
@@ -144,19 +147,21 @@ public sealed partial class DeploymentCoordinator(
         _stopping.Dispose();
     }
 
-    private async Task<DeploymentRecord> PlanAsync(DeploymentRequest request, AppSpec spec, CancellationToken cancellationToken)
+    /// <returns>The deployment to store and, for a rollback, the release it goes back to.</returns>
+    private async Task<(DeploymentRecord Record, Release? Release)> PlanAsync(DeploymentRequest request, AppSpec spec, CancellationToken cancellationToken)
     {
         var current = await state.GetAsync(request.App, cancellationToken);
         var active = current?.ActiveSlot;
         var target = active?.Other() ?? Slot.Blue;
+        // Not whatever the idle slot holds: after a rolled-back deployment, that is the image that never became healthy.
+        var release = request.Kind == DeploymentKind.Rollback
+            ? (await rollbackTargets.PlanAsync(request.App, request.To, cancellationToken)).Target
+            : null;
         var image = request.Kind switch
         {
             DeploymentKind.Deploy => request.Image ?? spec.Image,
             DeploymentKind.Redeploy => current?.ActiveImage ?? spec.Image,
-            // The image that served before the current one, not whatever the idle slot holds: after a rolled-back
-            // deployment, that is the image that never became healthy.
-            DeploymentKind.Rollback => (await deployments.LastCompletedAsync(request.App, cancellationToken))?.PreviousImage
-                ?? throw new DeploymentRequestException($"Application '{request.App}' has no previous image to roll back to."),
+            DeploymentKind.Rollback => release!.Image,
             _ => throw new ArgumentOutOfRangeException(nameof(request)),
         };
 
@@ -165,7 +170,7 @@ public sealed partial class DeploymentCoordinator(
             throw new DeploymentRequestException($"'{image}' is not a valid image reference: {error}");
         }
 
-        return new DeploymentRecord
+        return (new DeploymentRecord
         {
             IdempotencyKey = request.IdempotencyKey,
             App = request.App,
@@ -178,13 +183,13 @@ public sealed partial class DeploymentCoordinator(
             // A requester may paste a secret into a reason or metadata; what is stored is shown everywhere.
             Reason = request.Reason is null ? null : redactor.Redact(request.Reason),
             Metadata = request.Metadata is null ? null : redactor.Redact(request.Metadata),
-        };
+        }, release);
     }
 
     /// <summary>Every refusal is audited here, whoever asked (API, console, engine), so no caller can forget to.</summary>
     private Task RefuseAsync(DeploymentRequest request, string why, CancellationToken cancellationToken) =>
         audit.AppendAsync(request.RequestedBy, $"deployment.{request.Kind.ToString().ToLowerInvariant()}", "refused", request.App,
-            (request.Image is null ? string.Empty : $"{request.Image}: ") + why, cancellationToken, address: request.Address);
+            (request.Image is not null ? $"{request.Image}: " : request.To is { } to ? $"to {to}: " : string.Empty) + why, cancellationToken, address: request.Address);
 
     private async Task<DeploymentAdmission?> FindReplayAsync(DeploymentRequest request, CancellationToken cancellationToken)
     {

@@ -44,10 +44,10 @@ public sealed partial class DeploymentRunner(
         var cancellationToken = beforeSwitch.Token;
         try
         {
-            var reused = await FindReusableContainerAsync(deployment, cancellationToken);
+            var (reused, notReused) = await FindReusableContainerAsync(deployment, cancellationToken);
             if (reused is null)
             {
-                await PullAsync(deployment, spec, cancellationToken);
+                await PullAsync(deployment, spec, notReused, cancellationToken);
             }
             else
             {
@@ -96,40 +96,65 @@ public sealed partial class DeploymentRunner(
         }
     }
 
-    private async Task<ContainerRecord?> FindReusableContainerAsync(DeploymentView deployment, CancellationToken cancellationToken)
+    /// <returns>The kept container a rollback can start again, or why there is none (null when not a rollback).</returns>
+    private async Task<(ContainerRecord? Reused, string? WhyNot)> FindReusableContainerAsync(DeploymentView deployment, CancellationToken cancellationToken)
     {
         if (deployment.Kind != DeploymentKind.Rollback)
         {
-            return null;
+            return (null, null);
         }
 
+        var name = ContainerNaming.NameOf(deployment.App, deployment.Slot);
         var kept = await state.GetContainerAsync(deployment.App, deployment.Slot, cancellationToken);
-        if (kept is null || kept.Image != deployment.Image)
+        if (kept is null)
         {
-            return null;
+            return (null, $"{deployment.Slot.Name()} has no kept container");
         }
 
-        var present = await runtime.ListManagedAsync(cancellationToken);
-        return present.Any(c => c.Id == kept.ContainerId) ? kept : null;
+        if (kept.Image != deployment.Image)
+        {
+            return (null, $"the kept {name} holds {kept.Image}");
+        }
+
+        // Docker's word over the database's: the container may have been removed, or replaced by hand.
+        var present = (await runtime.ListManagedAsync(cancellationToken)).FirstOrDefault(c => c.Id == kept.ContainerId);
+        return present switch
+        {
+            null => (null, $"the kept {name} is gone"),
+            _ when present.Image != deployment.Image => (null, $"the kept {name} holds {present.Image}"),
+            _ => (kept, null),
+        };
     }
 
-    private async Task PullAsync(DeploymentView deployment, AppSpec spec, CancellationToken cancellationToken)
+    /// <param name="notReused">For a rollback, why no kept container could be started: said in the step.</param>
+    private async Task PullAsync(DeploymentView deployment, AppSpec spec, string? notReused, CancellationToken cancellationToken)
     {
         var image = deployment.Image;
         var present = await runtime.ImageExistsAsync(image, cancellationToken);
-        var pull = spec.Pull == PullPolicy.Always || (spec.Pull == PullPolicy.Missing && !present);
+        var policy = spec.Pull;
+        var why = notReused is null ? string.Empty : $"{notReused}; ";
+        if (deployment.Kind == DeploymentKind.Rollback && policy == PullPolicy.Always)
+        {
+            // A rollback goes back to an image this app once ran: the copy on disk is that release. Pulling again
+            // could only fetch what a moved tag points at now (not the release), or fail while the registry is
+            // down, just when going back matters most. So a rollback pulls only when the image is absent.
+            policy = PullPolicy.Missing;
+            why += "a rollback pulls only an absent image; ";
+        }
+
+        var pull = policy == PullPolicy.Always || (policy == PullPolicy.Missing && !present);
         if (!pull)
         {
             if (!present)
             {
-                throw new ContainerRuntimeException($"Image {image} is not present and the pull policy is 'never': load it first (docker load) or change 'pull'.");
+                throw new ContainerRuntimeException($"{why}Image {image} is not present and the pull policy is 'never': load it first (docker load) or change 'pull'.");
             }
 
-            await deployments.TransitionAsync(deployment.Id, DeploymentStatus.Pulling, $"{image} is present; pull policy '{spec.Pull.ToString().ToLowerInvariant()}': not pulling", cancellationToken);
+            await deployments.TransitionAsync(deployment.Id, DeploymentStatus.Pulling, $"{why}{image} is present; pull policy '{spec.Pull.ToString().ToLowerInvariant()}': not pulling", cancellationToken);
             return;
         }
 
-        await deployments.TransitionAsync(deployment.Id, DeploymentStatus.Pulling, $"pulling {image} (policy '{spec.Pull.ToString().ToLowerInvariant()}')", cancellationToken);
+        await deployments.TransitionAsync(deployment.Id, DeploymentStatus.Pulling, $"{why}pulling {image} (policy '{spec.Pull.ToString().ToLowerInvariant()}')", cancellationToken);
         var progress = new InlineProgress<PullProgress>(p =>
             events.Publish(new PullProgressed(time.GetUtcNow(), deployment.App, deployment.Id, image, p.LayerId is null ? p.Status : $"{p.LayerId}: {p.Status}", p.Current, p.Total)));
         await runtime.PullImageAsync(image, progress, cancellationToken);

@@ -70,6 +70,21 @@ public sealed class DeploymentStore(IDbContextFactory<CutoverDbContext> dbFactor
         return record is null ? null : DeploymentView.From(record);
     }
 
+    /// <summary>Every image the app has served, once each with its newest completed deployment, newest first.</summary>
+    /// <remarks>Any kind counts (a rollback serves a release too); a redeploy adds no release, as its image is already listed.</remarks>
+    public async Task<IReadOnlyList<Release>> ListReleasesAsync(string app, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var completed = await db.Deployments.AsNoTracking()
+            .Where(d => d.App == app && d.Status == DeploymentStatus.Completed)
+            .OrderByDescending(d => d.Id)
+            .Select(d => new { d.Id, d.Image, d.FinishedAt, d.CreatedAt })
+            .ToListAsync(cancellationToken);
+        return completed.DistinctBy(d => d.Image, StringComparer.Ordinal)
+            .Select(d => new Release(d.Image, d.Id, (d.FinishedAt ?? d.CreatedAt).AsUtc()))
+            .ToArray();
+    }
+
     /// <summary>One page of deployments, newest first, optionally of one app and one status.</summary>
     public async Task<DeploymentPage> ListAsync(string? app, DeploymentStatus? status, int skip, int take, CancellationToken cancellationToken)
     {

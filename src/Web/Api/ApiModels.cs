@@ -9,8 +9,12 @@ namespace Cutover.Web.Api;
 /// <param name="Metadata">Any JSON object, e.g. s3dock's git_hash, promoted_by and source_tag.</param>
 public sealed record DeployBody(string? Image, string? Reason, JsonElement? Metadata);
 
-/// <summary>The optional body of a redeploy or a rollback.</summary>
+/// <summary>The optional body of a redeploy.</summary>
 public sealed record ReasonBody(string? Reason);
+
+/// <summary>The optional body of a rollback.</summary>
+/// <param name="To">The release to go back to: an image reference (a string) or a deployment id (a number); absent means the previous release.</param>
+public sealed record RollbackBody(string? Reason, JsonElement? To);
 
 /// <summary>One stored health check.</summary>
 public sealed record HealthCheckView(DateTimeOffset At, Slot Slot, bool Healthy, int? StatusCode, double LatencyMs, string? Error, long? DeploymentId);

@@ -36,6 +36,13 @@ internal static class ApiProblems
             title: "Idempotency key reused",
             detail: e.Message,
             extensions: new Dictionary<string, object?> { ["firstDeployment"] = $"/api/deployments/{e.First.Id}" }),
+        RollbackTargetException e => e.Refusal switch
+        {
+            RollbackRefusal.UnknownDeployment => NotFound(e.Message),
+            RollbackRefusal.OtherApp => BadRequest(e.Message),
+            RollbackRefusal.NoEarlierRelease => Conflict("No earlier release", e.Message),
+            _ => Conflict("Cannot roll back there", e.Message),
+        },
         DeploymentRequestException e => BadRequest(e.Message),
         ContainerRuntimeException e => RuntimeUnavailable(e.Message),
         _ => throw refusal,

@@ -19,7 +19,10 @@ public static class DeploymentsApi
         changes.MapPost("/deployments", DeployAsync)
             .WithSummary("Deploy an image: health-checked, switched, the old slot drained; rolled back when unhealthy.");
         changes.MapPost("/redeploy", RedeployAsync).WithSummary("Deploy the active image again in a fresh container.");
-        changes.MapPost("/rollback", RollbackAsync).WithSummary("Go back to the previous image, reusing its kept container (no pull).");
+        changes.MapPost("/rollback", RollbackAsync)
+            .WithSummary("Go back to the previous release, or the one named by \"to\" (an image or a deployment id), reusing its kept container.");
+        apps.MapGet("/rollback", RollbackPlanAsync)
+            .WithSummary("Where a rollback would go now (?to=IMAGE|DEPLOYMENT_ID), and the earlier releases it could name, without doing it.");
         apps.MapGet("/deployments", ListForAppAsync).WithSummary("The app's deployments, newest first.");
 
         var deployments = routes.MapGroup("/api/deployments").WithTags("Deployments");
@@ -61,8 +64,67 @@ public static class DeploymentsApi
     private static Task<IResult> RedeployAsync(string app, HttpContext context, DeploymentCoordinator coordinator, CancellationToken cancellationToken) =>
         RequestWithReasonAsync(app, context, coordinator, DeploymentKind.Redeploy, "redeploy requested", cancellationToken);
 
-    private static Task<IResult> RollbackAsync(string app, HttpContext context, DeploymentCoordinator coordinator, CancellationToken cancellationToken) =>
-        RequestWithReasonAsync(app, context, coordinator, DeploymentKind.Rollback, "rollback requested", cancellationToken);
+    private static async Task<IResult> RollbackAsync(string app, HttpContext context, DeploymentCoordinator coordinator, CancellationToken cancellationToken)
+    {
+        var body = await RequestBody.ReadAsync<RollbackBody>(context, required: false, cancellationToken);
+        if (body.Problem is { } bad)
+        {
+            return bad;
+        }
+
+        if (ReadRollbackTo(body.Value?.To, out var to) is { } badTo)
+        {
+            return ApiProblems.BadRequest(badTo);
+        }
+
+        return await RequestAsync(context, coordinator, app, null, DeploymentKind.Rollback, body.Value?.Reason ?? "rollback requested", null, cancellationToken, to);
+    }
+
+    /// <param name="to">All digits: a deployment id; otherwise an image reference (a query string has no numbers apart).</param>
+    private static async Task<Results<Ok<RollbackPlan>, ProblemHttpResult>> RollbackPlanAsync(
+        string app, AppsConfigMonitor config, RollbackTargets targets, CancellationToken cancellationToken, string? to = null)
+    {
+        if (!config.Current.Apps.ContainsKey(app))
+        {
+            return ApiProblems.UnknownApp(app);
+        }
+
+        var named = to is null ? null
+            : to.Length > 0 && to.All(char.IsAsciiDigit) && long.TryParse(to, out var id) ? RollbackTo.ToDeployment(id)
+            : RollbackTo.ToImage(to.Trim());
+        try
+        {
+            return TypedResults.Ok(await targets.PlanAsync(app, named, cancellationToken));
+        }
+        catch (DeploymentRequestException ex)
+        {
+            return ApiProblems.From(ex);
+        }
+    }
+
+    /// <summary>A rollback's <c>"to"</c>: a string names an image, a number a deployment; why it is neither, or null.</summary>
+    private static string? ReadRollbackTo(JsonElement? json, out RollbackTo? to)
+    {
+        to = null;
+        switch (json)
+        {
+            case null or { ValueKind: JsonValueKind.Null }:
+                return null;
+            case { ValueKind: JsonValueKind.Number } number when number.TryGetInt64(out var id) && id > 0:
+                to = RollbackTo.ToDeployment(id);
+                return null;
+            case { ValueKind: JsonValueKind.String } text when text.GetString()!.Trim() is { Length: > 0 } image:
+                if (!ImageReference.IsValid(image, out var error))
+                {
+                    return $"\"to\": '{image}' is not a valid image reference: {error}";
+                }
+
+                to = RollbackTo.ToImage(image);
+                return null;
+            default:
+                return $"\"to\" must be an image reference (a string, e.g. \"shop:1.4.1\") or a deployment id (a whole number, e.g. 12), not {json.Value.GetRawText()}.";
+        }
+    }
 
     private static async Task<IResult> RequestWithReasonAsync(
         string app, HttpContext context, DeploymentCoordinator coordinator, DeploymentKind kind, string defaultReason, CancellationToken cancellationToken)
@@ -79,7 +141,8 @@ public static class DeploymentsApi
         DeploymentKind kind,
         string? reason,
         string? metadata,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        RollbackTo? to = null)
     {
         if (WaitBound.Parse(context.Request.Query) is { Problem: { } badWait })
         {
@@ -95,7 +158,7 @@ public static class DeploymentsApi
         try
         {
             admission = await coordinator.RequestAsync(
-                new DeploymentRequest(app, image, kind, ApiCaller.NameOf(context), reason, metadata, ApiCaller.AddressOf(context), key),
+                new DeploymentRequest(app, image, kind, ApiCaller.NameOf(context), reason, metadata, ApiCaller.AddressOf(context), key, to),
                 cancellationToken);
         }
         catch (Exception ex) when (ex is UnknownAppException or DeploymentConflictException or DeploymentRequestException or IdempotencyKeyReusedException)

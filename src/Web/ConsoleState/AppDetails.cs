@@ -16,6 +16,7 @@ public sealed class AppDetails(
     HealthStore health,
     AppStateStore state,
     IContainerRuntime runtime,
+    RollbackTargets rollbackTargets,
     SecretRedactor redactor)
 {
     public const int HistoryChecks = 200;
@@ -32,6 +33,11 @@ public sealed class AppDetails(
 
     public async Task<IReadOnlyList<DeploymentView>> RecentDeploymentsAsync(string app, CancellationToken cancellationToken) =>
         (await deployments.ListAsync(app, null, 0, 20, cancellationToken)).Items;
+
+    /// <summary>Where a rollback would go now and the earlier releases to choose from; the confirmation shows them.</summary>
+    /// <exception cref="DeploymentRequestException">There is no earlier release.</exception>
+    public Task<RollbackPlan> RollbackPlanAsync(string app, CancellationToken cancellationToken) =>
+        rollbackTargets.PlanAsync(app, null, cancellationToken);
 
     /// <summary>The slot container's last lines, secrets masked; a sentence instead when there is nothing to read.</summary>
     public async Task<ContainerOutput> LogsAsync(string app, Slot slot, int tail, CancellationToken cancellationToken)

@@ -9,8 +9,11 @@ public sealed class ConsoleActions(DeploymentCoordinator coordinator, ConsoleUse
     public Task<ActionOutcome> RedeployAsync(string app) =>
         RequestAsync(new DeploymentRequest(app, null, DeploymentKind.Redeploy, user.RequestedBy, "redeploy from the console", Address: user.Address));
 
-    public Task<ActionOutcome> RollbackAsync(string app) =>
-        RequestAsync(new DeploymentRequest(app, null, DeploymentKind.Rollback, user.RequestedBy, "rollback from the console", Address: user.Address));
+    /// <param name="toDeployment">The release the confirmation named (its deployment), so the rollback goes where the operator agreed to.</param>
+    public Task<ActionOutcome> RollbackAsync(string app, long? toDeployment = null) =>
+        RequestAsync(new DeploymentRequest(
+            app, null, DeploymentKind.Rollback, user.RequestedBy, "rollback from the console", Address: user.Address,
+            To: toDeployment is { } id ? RollbackTo.ToDeployment(id) : null));
 
     public Task<ActionOutcome> DeployAsync(string app, string image)
     {

@@ -28,7 +28,6 @@ public sealed class ArgumentParsingTests
     [InlineData("GET api/apps", "apps")]
     [InlineData("GET api/apps/shop", "apps", "shop")]
     [InlineData("POST api/apps/shop/redeploy", "redeploy", "shop")]
-    [InlineData("POST api/apps/shop/rollback", "rollback", "shop")]
     [InlineData("POST api/deployments/12/cancel", "cancel", "12")]
     [InlineData("GET api/deployments", "history")]
     [InlineData("GET api/apps/shop/deployments?status=rolled_back&skip=10&take=5", "history", "shop", "--status", "rolled_back", "--take", "5", "--skip", "10")]

@@ -29,6 +29,7 @@ public sealed class ContainerOutputFeedTests : IAsyncLifetime
             _engine.Get<HealthStore>(),
             _engine.Get<AppStateStore>(),
             _engine.Get<IContainerRuntime>(),
+            _engine.Get<RollbackTargets>(),
             _engine.Get<SecretRedactor>());
         _feed = new ContainerOutputFeed(details, _renderClock);
         _feed.Changed += () => Interlocked.Increment(ref _changes);

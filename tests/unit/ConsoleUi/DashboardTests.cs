@@ -40,6 +40,7 @@ public abstract class DashboardContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(Engine.Get<ILoggerFactory>());
         Services.AddLogging();
         Services.AddSingleton(Engine.Get<DeploymentCoordinator>());
+        Services.AddSingleton(Engine.Get<RollbackTargets>());
         Services.AddSingleton(Engine.Get<AppsConfigMonitor>());
         Services.AddSingleton(Engine.Get<AppStateStore>());
         Services.AddSingleton(Engine.Get<IContainerRuntime>());

@@ -76,8 +76,14 @@ public sealed class ApiClient : IDisposable
     public Task<ApiResult<Deployment>> RedeployAsync(string app, string? reason, CancellationToken cancellationToken) =>
         PostAsync<Deployment>($"api/apps/{Segment(app)}/redeploy", new ReasonRequest(reason), null, cancellationToken);
 
-    public Task<ApiResult<Deployment>> RollbackAsync(string app, string? reason, CancellationToken cancellationToken) =>
-        PostAsync<Deployment>($"api/apps/{Segment(app)}/rollback", new ReasonRequest(reason), null, cancellationToken);
+    /// <param name="to">A deployment id (<see cref="long"/>) or an image (<see cref="string"/>); null for the previous release.</param>
+    public Task<ApiResult<Deployment>> RollbackAsync(string app, string? reason, object? to, CancellationToken cancellationToken) =>
+        PostAsync<Deployment>($"api/apps/{Segment(app)}/rollback", new RollbackRequest(reason, to), null, cancellationToken);
+
+    /// <summary>Where a rollback would go now, without doing it.</summary>
+    /// <param name="to">As the CLI's <c>--to</c>: all digits name a deployment, anything else an image.</param>
+    public Task<ApiResult<RollbackPlan>> RollbackPlanAsync(string app, string? to, CancellationToken cancellationToken) =>
+        GetAsync<RollbackPlan>(Query($"api/apps/{Segment(app)}/rollback", ("to", to)), cancellationToken);
 
     public Task<ApiResult<Deployment>> CancelAsync(long id, CancellationToken cancellationToken) =>
         PostAsync<Deployment>($"api/deployments/{id}/cancel", null, null, cancellationToken);

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Net;
+using Cutover.Engine.Configuration;
 using Cutover.Web.Cli.Api;
 using Cutover.Web.Cli.Api.Models;
 using Cutover.Web.Cli.Deployments;
@@ -70,8 +72,39 @@ public static class DeployVerbs
     public static Command Redeploy(VerbRunner runner) =>
         Restart(runner, "redeploy", "Deploy the active image again in a fresh container", (api, app, reason, ct) => api.RedeployAsync(app, reason, ct));
 
-    public static Command Rollback(VerbRunner runner) =>
-        Restart(runner, "rollback", "Go back to the previous image, reusing its kept container (no pull)", (api, app, reason, ct) => api.RollbackAsync(app, reason, ct));
+    public static Command Rollback(VerbRunner runner)
+    {
+        var app = CommonOptions.App();
+        var to = new Option<string?>("--to")
+        {
+            Description = "The release to go back to: an image this app has served, or the id of one of its completed deployments "
+                + "(default: the release that served before the current one)",
+            HelpName = "IMAGE|ID",
+        };
+        to.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } value && RollbackTarget.Why(value) is { } error)
+            {
+                result.AddError(error);
+            }
+        });
+        var reason = CommonOptions.Reason();
+        var wait = CommonOptions.Wait();
+        var timeout = CommonOptions.Timeout();
+        var command = new Command("rollback", "Go back to the previous release (a redeploy is not one), or the one --to names; its kept container is started again when there is one")
+        {
+            app, to, reason, wait, timeout,
+        };
+        runner.Bind(command, async (context, cancellationToken) =>
+        {
+            var name = context.Value(app);
+            var named = context.Value(to);
+            var target = await SayWhereAsync(context, name, named, cancellationToken);
+            var started = await context.Api.RollbackAsync(name, context.Value(reason), target ?? RollbackTarget.Parse(named), cancellationToken);
+            return await FinishAsync(context, started, context.Value(wait), context.Value(timeout), cancellationToken);
+        });
+        return command;
+    }
 
     public static Command Cancel(VerbRunner runner)
     {
@@ -103,6 +136,33 @@ public static class DeployVerbs
             return await FinishAsync(context, started, context.Value(wait), context.Value(timeout), cancellationToken);
         });
         return command;
+    }
+
+    /// <summary>Asks the host where the rollback goes and says so before sending it.</summary>
+    /// <returns>The release's deployment id, so the rollback goes exactly where it said; null when the host would not say.</returns>
+    private static async Task<long?> SayWhereAsync(VerbContext context, string app, string? to, CancellationToken cancellationToken)
+    {
+        ApiResult<RollbackPlan> plan;
+        try
+        {
+            plan = await context.Api.RollbackPlanAsync(app, to, cancellationToken);
+        }
+        catch (ApiProblemException ex) when (ex.Status == HttpStatusCode.MethodNotAllowed && to is not null)
+        {
+            // An older host would ignore "to" and go back to its own idea of the previous image.
+            throw new ApiProblemException(ex.Status, "--to not supported", $"the host at {context.Api.Host} is older than --to; roll back without it, or upgrade the host.");
+        }
+        catch (ApiProblemException ex) when (ex.IsRefusal)
+        {
+            // No release to go to, or a --to the host refuses: the rollback itself is sent so that the host answers
+            // with its refusal and writes it to the audit trail, as it does for every refused request.
+            return null;
+        }
+
+        var release = plan.Value.Target;
+        (context.Json ? context.Error : context.Out).WriteLine(
+            $"Rolling back {app} to {release.Image} (from deployment {release.DeploymentId}, completed {Units.Time(release.CompletedAt)})");
+        return release.DeploymentId;
     }
 
     /// <summary>Without --wait: the deployment as accepted. With it: its progress, then its outcome and exit code.</summary>
@@ -140,6 +200,24 @@ public static class DeployVerbs
 
         return DeploymentReport.ExitCode(outcome.Deployment, outcome.TimedOut);
     }
+}
+
+/// <summary>The value of <c>rollback --to</c>: all digits name a deployment, anything else an image.</summary>
+public static class RollbackTarget
+{
+    /// <summary>A <see cref="long"/> deployment id or a <see cref="string"/> image, as the API's <c>"to"</c> takes them.</summary>
+    public static object? Parse(string? value) =>
+        value is null ? null
+        : value.All(char.IsAsciiDigit) && long.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id
+        : value.Trim();
+
+    /// <summary>Why the value names neither, or null.</summary>
+    public static string? Why(string value) => Parse(value) switch
+    {
+        long id when id < 1 => $"--to {value}: a deployment id is 1 or more",
+        string image when !ImageReference.IsValid(image, out var error) => $"--to '{value}' is neither a deployment id nor a valid image reference: {error}",
+        _ => null,
+    };
 }
 
 /// <summary>One <c>--metadata key=value</c>.</summary>

@@ -157,8 +157,8 @@ public sealed class DeploymentTests : IAsyncLifetime
     {
         await _engine.DeployAsync("shop");
 
-        var refused = await Assert.ThrowsAsync<DeploymentRequestException>(() => _engine.RequestAsync("shop", kind: DeploymentKind.Rollback));
-        Assert.Contains("no previous image", refused.Message);
+        var refused = await Assert.ThrowsAsync<RollbackTargetException>(() => _engine.RequestAsync("shop", kind: DeploymentKind.Rollback));
+        Assert.Contains("shop has no earlier release to roll back to", refused.Message);
     }
 
     [Fact]
