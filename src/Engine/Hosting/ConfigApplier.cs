@@ -94,6 +94,5 @@ public sealed partial class ConfigApplier(
     {
         [LoggerMessage(1, LogLevel.Information, "Application {App} removed: listener closed, containers removed")]
         public static partial void Removed(ILogger logger, string app);
-
     }
 }
