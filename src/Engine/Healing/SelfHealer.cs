@@ -49,6 +49,16 @@ public sealed partial class SelfHealer(
     private readonly Dictionary<string, HealBudget> _budgets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TaskCompletionSource> _removed = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly Dictionary<string, AppHealed> _latest = new(StringComparer.Ordinal);
+
+    /// <summary>The newest self-healing outcome of the app since this host started (the console's snapshot; <see cref="AppHealed"/> events follow).</summary>
+    public AppHealed? LatestOf(string app)
+    {
+        lock (_gate)
+        {
+            return _latest.GetValueOrDefault(app);
+        }
+    }
 
     /// <summary>Looks at one container event; schedules a heal when the app's serving container died or went away.</summary>
     public async Task OnEventAsync(ContainerEvent containerEvent, CancellationToken cancellationToken)
@@ -270,7 +280,13 @@ public sealed partial class SelfHealer(
             _ => ("app.heal_gave_up", "failed"),
         };
         await audit.AppendAsync(Requester, action, result, app, detail, cancellationToken);
-        events.Publish(new AppHealed(time.GetUtcNow(), app, slot, outcome, detail));
+        var healed = new AppHealed(time.GetUtcNow(), app, slot, outcome, detail);
+        lock (_gate)
+        {
+            _latest[app] = healed;
+        }
+
+        events.Publish(healed);
         Log.Healing(logger, app, outcome, detail);
     }
 

@@ -1,4 +1,5 @@
 using Cutover.Engine.Deployments;
+using Cutover.Engine.Events;
 using Cutover.Engine.Health;
 using Cutover.Engine.Status;
 using Cutover.Engine.Traffic;
@@ -10,12 +11,14 @@ namespace Cutover.Web.ConsoleState;
 /// <param name="Running">The deployment under way, if any.</param>
 /// <param name="Last">The newest finished deployment, if any.</param>
 /// <param name="Drain">The drain under way, while there is one.</param>
+/// <param name="Healing">The newest self-healing outcome, until a deployment by someone else replaces what serves.</param>
 public sealed record AppCardState(
     AppStatus Status,
     IReadOnlyList<HealthResult> Latencies,
     DeploymentView? Running,
     DeploymentView? Last,
-    DrainStatus? Drain)
+    DrainStatus? Drain,
+    AppHealed? Healing = null)
 {
     public string Name => Status.Name;
 }

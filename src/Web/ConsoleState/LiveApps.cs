@@ -1,6 +1,7 @@
 using Cutover.Engine.Configuration;
 using Cutover.Engine.Deployments;
 using Cutover.Engine.Events;
+using Cutover.Engine.Healing;
 using Cutover.Engine.Health;
 using Cutover.Engine.Model;
 using Cutover.Engine.Persistence;
@@ -22,6 +23,7 @@ public sealed partial class LiveApps(
     AppStatusReader reader,
     DeploymentStore deployments,
     HealthStore health,
+    SelfHealer healer,
     ITrafficSwitch traffic,
     EngineEventStream events,
     TimeProvider time,
@@ -128,7 +130,7 @@ public sealed partial class LiveApps(
         var latencies = checks.Where(c => c.DeploymentId is null).OrderBy(c => c.Id)
             .Select(c => c.ToResult())
             .ToArray();
-        return new AppCardState(status, latencies, running, last, null);
+        return new AppCardState(status, latencies, running, last, null, healer.LatestOf(status.Name));
     }
 
     private async Task PumpAsync(EngineEventSubscription subscription, CancellationToken cancellationToken)
@@ -159,9 +161,16 @@ public sealed partial class LiveApps(
         {
             case DeploymentChanged { Deployment: var d }:
                 var status = await reader.GetAsync(d.App, cancellationToken);
+                // A release someone deployed replaces what self-healing last said (healing's own deployments report through AppHealed).
                 return Update(d.App, card => status is null ? card : d.Status.IsTerminal()
-                    ? card with { Status = status, Running = null, Last = d, Drain = null }
+                    ? card with
+                    {
+                        Status = status, Running = null, Last = d, Drain = null,
+                        Healing = d.Status == DeploymentStatus.Completed && d.RequestedBy != SelfHealer.Requester ? null : card.Healing,
+                    }
                     : card with { Status = status, Running = d });
+            case AppHealed h:
+                return Update(h.App, card => card with { Healing = h });
             case HealthChecked h:
                 return Update(h.App, card => card.Status.ActiveSlot != h.Slot || h.DeploymentId is not null ? card : card with
                 {

@@ -14,6 +14,7 @@ public sealed record EventMessage(string Name, string? App, long? DeploymentId, 
         HealthChecked e => new("health", e.App, e.DeploymentId, new { e.At, e.App, e.DeploymentId, e.Slot, e.Result }),
         AuditAppended e => new("audit", e.Entry.App, e.Entry.DeploymentId, e.Entry),
         ConfigApplied e => new("config", null, null, new { e.At, e.Path, e.Apps, e.Problems, e.Accepted }),
+        AppHealed e => new("heal", e.App, null, new { e.At, e.App, e.Slot, Outcome = e.Outcome.ToString().ToLowerInvariant(), e.Detail }),
         _ => null,
     };
 }

@@ -1,5 +1,6 @@
 using Bunit;
 using Cutover.Engine.Deployments;
+using Cutover.Engine.Events;
 using Cutover.Engine.Model;
 using Cutover.Web.Components.Shared;
 using Cutover.Web.ConsoleState;
@@ -72,6 +73,27 @@ public sealed class ComponentTests : BunitContext, IAsyncLifetime
 
         Assert.Contains("in use", card.Find("[data-test=listener-error]").TextContent);
     }
+
+    [Fact]
+    public void AppCard_SelfHealingGaveUp_SaysSoAsAnError()
+    {
+        var app = Samples.Healthy() with
+        {
+            Healing = new AppHealed(Samples.Now, "shop", Slot.Blue, HealOutcome.GaveUp, "the serving blue container exited with code 1; gave up after 5 attempts"),
+        };
+
+        var card = Render<AppCard>(p => p.Add(c => c.App, app));
+
+        var alert = card.Find("[data-test=healing]");
+        Assert.Equal("gaveup", alert.GetAttribute("data-outcome"));
+        Assert.Contains("Self-healing gave up", alert.TextContent);
+        Assert.Contains("gave up after 5 attempts", alert.TextContent);
+        Assert.Contains("mud-alert-text-error", alert.ClassName);
+    }
+
+    [Fact]
+    public void AppCard_NothingHealed_ShowsNoHealingNote() =>
+        Assert.Empty(Render<AppCard>(p => p.Add(c => c.App, Samples.Healthy())).FindAll("[data-test=healing]"));
 
     [Fact]
     public void DrainProgress_ShowsWhatIsLeftAgainstEachDeadline()

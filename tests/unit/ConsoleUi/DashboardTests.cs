@@ -1,9 +1,12 @@
 using Bunit;
+using Cutover.Engine.Audit;
 using Cutover.Engine.Configuration;
 using Cutover.Engine.Deployments;
 using Cutover.Engine.Runtime;
 using Cutover.Engine.Secrets;
 using Cutover.Engine.Events;
+using Cutover.Engine.Healing;
+using Cutover.Engine.Model;
 using Cutover.Engine.Persistence;
 using Cutover.Engine.Status;
 using Cutover.Engine.Traffic;
@@ -34,6 +37,7 @@ public abstract class DashboardContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(Engine.Get<AppStatusReader>());
         Services.AddSingleton(Engine.Get<DeploymentStore>());
         Services.AddSingleton(Engine.Get<HealthStore>());
+        Services.AddSingleton(Engine.Get<SelfHealer>());
         Services.AddSingleton(Engine.Get<ITrafficSwitch>());
         Services.AddSingleton(Engine.Get<EngineEventStream>());
         Services.AddSingleton(Engine.Get<TimeProvider>());
@@ -88,6 +92,29 @@ public sealed class DashboardTests : DashboardContext
             Assert.Contains("completed", page.Find("[data-app=shop] [data-test=last]").TextContent);
             Assert.Empty(page.FindAll("[data-app=shop] [data-test=running]"));
         }, TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Dashboard_ShowsASelfHealingCrashLoopLive_UntilSomeoneDeploysAgain()
+    {
+        await Engine.DeployAsync("shop");
+        var page = Render<Dashboard>();
+        page.WaitForAssertion(() => Assert.Equal("blue · demo:v1", page.Find("[data-app=shop] [data-test=active]").TextContent.Trim()));
+        var serving = Engine.Runtime.In("shop", Slot.Blue)!;
+        var healer = Engine.Get<SelfHealer>();
+
+        for (var i = 0; i < 6; i++)
+        {
+            // Each exit is healed (Docker's restart policy brings it back) before the next, until the budget is spent.
+            await healer.OnEventAsync(Engine.Runtime.Die(serving.Id, "1", restartedByDocker: true), CancellationToken.None);
+            var healed = i + 1;
+            page.WaitForAssertion(() => Assert.Equal(healed, Engine.Get<AuditReader>().ReadAsync(new AuditFilter(App: "shop"), CancellationToken.None)
+                .ToBlockingEnumerable().Count(e => e.Action.StartsWith("app.heal", StringComparison.Ordinal))), TimeSpan.FromSeconds(10));
+        }
+
+        page.WaitForAssertion(() => Assert.Equal("gaveup", page.Find("[data-app=shop] [data-test=healing]").GetAttribute("data-outcome")), TimeSpan.FromSeconds(10));
+        await Engine.DeployAsync("shop", "demo:v2");
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-app=shop] [data-test=healing]")), TimeSpan.FromSeconds(10));
     }
 }
 

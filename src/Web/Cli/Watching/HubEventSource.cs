@@ -16,7 +16,7 @@ namespace Cutover.Web.Cli.Watching;
 public sealed class HubEventSource(Uri host, string? token, TextWriter notices)
 {
     /// <summary>The methods the hub calls (docs/api.md).</summary>
-    public static readonly string[] Methods = ["deployment", "pull", "drain", "health", "audit", "config"];
+    public static readonly string[] Methods = ["deployment", "pull", "drain", "health", "audit", "config", "heal"];
 
     /// <summary>Events until <paramref name="cancellationToken"/> (Ctrl+C), or until the connection is lost for good.</summary>
     /// <exception cref="HostUnreachableException">The hub could not be reached, or the connection was lost.</exception>
