@@ -76,4 +76,68 @@ public sealed class DockerAccessTests
             relay.Kill();
         }
     }
+
+    [Fact]
+    public async Task DockerLostWhileRunning_WhenItComesBack_ReconcilesAgain_AndRestoresTheDeployedImage()
+    {
+        var app = AppsYaml.Fresh("e2e-reconnect", DemoImages.V1);
+        var host = await HostProcess.CreateAsync(app.ToString());
+        await using var _ = host;
+        var socket = Path.Combine(host.Folder, "docker.sock");
+        var relay = StartRelay(socket);
+        try
+        {
+            await host.StartAsync($"--Cutover:Docker=unix://{socket}");
+            await host.WaitForAppDeploymentAsync(app.App);
+            host.AssertStatus("completed", await host.WaitForDeploymentAsync(await host.DeployAsync(app.App, DemoImages.V2)));
+            var serving = (await DemoImages.RunAsync("docker", ["ps", "-q", "--filter", $"label=cutover.app={app.App}", "--filter", "status=running"])).Trim();
+
+            // Docker goes away (the relay and every connection through it), and meanwhile the serving container is removed.
+            relay.Kill(entireProcessTree: true);
+            await relay.WaitForExitAsync();
+            await WaitForOutputAsync(host, "Lost Docker's container events");
+            await DemoImages.RunAsync("docker", ["rm", "-f", serving]);
+
+            relay = StartRelay(socket);
+            await WaitForOutputAsync(host, "Docker is back: reconciled state with it");
+            var deadline = Stopwatch.StartNew();
+            while (await TryGetAsync(app.Url) is not { } body || !body.StartsWith("demo v2", StringComparison.Ordinal))
+            {
+                Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), $"demo v2 not served again after Docker came back:{Environment.NewLine}{host.Output}");
+                await Task.Delay(100);
+            }
+        }
+        finally
+        {
+            relay.Kill(entireProcessTree: true);
+        }
+    }
+
+    private static Process StartRelay(string socket)
+    {
+        File.Delete(socket);
+        return Process.Start("socat", [$"UNIX-LISTEN:{socket},fork", "UNIX-CONNECT:/var/run/docker.sock"])!;
+    }
+
+    private async Task<string?> TryGetAsync(Uri url)
+    {
+        try
+        {
+            return await _client.GetStringAsync(url);
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task WaitForOutputAsync(HostProcess host, string text)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!host.Output.Contains(text, StringComparison.Ordinal))
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(20), $"the host never logged '{text}':{Environment.NewLine}{host.Output}");
+            await Task.Delay(100);
+        }
+    }
 }
