@@ -402,6 +402,12 @@ public static partial class AppsYamlParser
                 return null;
             }
 
+            if (relative.Contains('\0', StringComparison.Ordinal))
+            {
+                Add(node.Start, path, "must be a file name; it holds a NUL character");
+                return null;
+            }
+
             var full = Path.GetFullPath(relative, Path.GetDirectoryName(file)!);
 
             // Checked without opening it: it is read at each deployment, and a FIFO or a device there would hang or flood that read.

@@ -103,14 +103,34 @@ public sealed class EnvFileTests : IDisposable
     }
 
     [Fact]
-    public void Read_ASymlinkToAFifo_IsRefusedAsTheFifo()
+    public async Task Read_ASymlinkToAFifo_IsRefusedAsTheFifo()
     {
         var link = Path.Combine(_folder.Root, "link.env");
-        File.CreateSymbolicLink(link, _folder.MakeFifo("pipe"));
+        var fifo = _folder.MakeFifo("pipe");
+        File.CreateSymbolicLink(link, fifo);
+        var read = Task.Run(() => EnvFile.Read(link));
+        try
+        {
+            var error = await Assert.ThrowsAsync<BoundedFileException>(() => read.WaitAsync(Generous));
 
-        var error = Assert.Throws<BoundedFileException>(() => EnvFile.Read(link));
+            Assert.Equal($"{link} is a FIFO (named pipe), not a regular file", error.Message);
+        }
+        finally
+        {
+            if (!read.IsCompleted)
+            {
+                ConfigFolder.ReleaseFifo(fifo);
+            }
+        }
+    }
 
-        Assert.Equal("is a FIFO (named pipe), not a regular file", error.Reason);
+    [Fact]
+    public void Parse_EnvFileWithANulCharacter_IsRefusedAtItsValue()
+    {
+        var problem = Assert.Single(_folder.Problems("apps:\n  shop:\n    image: shop:1\n    listen: 8080\n    slots: { blue: 18080, green: 18081 }\n    container: { env_file: \"shop\\0.env\" }\n"));
+
+        Assert.Equal((6, 28, "apps.shop.container.env_file"), (problem.Line, problem.Column, problem.FieldPath));
+        Assert.Equal("must be a file name; it holds a NUL character", problem.Message);
     }
 
     [Theory]
