@@ -84,12 +84,16 @@ public sealed class AppsYamlFuzzTests(ITestOutputHelper output) : IDisposable
             Assert.True(refusal.Count > 0, $"{where}: refused without a problem");
             foreach (var problem in refusal)
             {
-                Assert.True(
-                    problem.File == _folder.YamlPath && problem.Line > 0 && problem.Column > 0 && problem.Message.Length > 0,
-                    $"{where}: a problem without file:line:col or message: {problem}\n--- text ---\n{Shorten(text)}");
-                Assert.False(
-                    problem.Message.Contains("a bug in Cutover", StringComparison.Ordinal),
-                    $"{where}: the parser failed and refused the file as its own fault: {problem}\n--- text ---\n{Shorten(text)}");
+                // The messages are built only on failure: Shorten writes the text to a file.
+                if (problem.File != _folder.YamlPath || problem.Line <= 0 || problem.Column <= 0 || problem.Message.Length == 0)
+                {
+                    Assert.Fail($"{where}: a problem without file:line:col or message: {problem}\n--- text ---\n{Shorten(text)}");
+                }
+
+                if (problem.Message.Contains("a bug in Cutover", StringComparison.Ordinal))
+                {
+                    Assert.Fail($"{where}: the parser failed and refused the file as its own fault: {problem}\n--- text ---\n{Shorten(text)}");
+                }
             }
 
             // The same text through the monitor: refused again, and nothing in force moves.
