@@ -41,7 +41,10 @@ public readonly record struct FileFacts(FileKind Kind, long Size)
         {
             try
             {
-                return FromStatx(path);
+                if (FromStatx(path) is { } facts)
+                {
+                    return facts;
+                }
             }
             catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
             {
@@ -65,12 +68,13 @@ public readonly record struct FileFacts(FileKind Kind, long Size)
         _ => "of an unknown kind",
     };
 
-    private static FileFacts FromStatx(string path)
+    /// <summary>What statx says, or null when it cannot say (a kernel or sandbox without it, no permission to look).</summary>
+    private static FileFacts? FromStatx(string path)
     {
         var buffer = new byte[StatxBufferSize];
         if (Statx(AtFdCwd, path, 0, StatxType | StatxSize, buffer) != 0)
         {
-            return Marshal.GetLastPInvokeError() is ENOENT or ENOTDIR ? new FileFacts(FileKind.Missing, 0) : new FileFacts(FileKind.Unknown, 0);
+            return Marshal.GetLastPInvokeError() is ENOENT or ENOTDIR ? new FileFacts(FileKind.Missing, 0) : null;
         }
 
         // The kernel fills the buffer in the machine's own byte order.
