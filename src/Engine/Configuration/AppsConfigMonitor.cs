@@ -46,7 +46,7 @@ public sealed partial class AppsConfigMonitor : IDisposable
     /// <summary>The text of the config in force, for the console's configuration page.</summary>
     public string? CurrentText => Volatile.Read(ref _currentText);
 
-    /// <summary>The last refused edit, cleared when a valid one is accepted.</summary>
+    /// <summary>The last refused edit, cleared when a valid one is accepted or the file is put back as the config in force.</summary>
     public ConfigRejection? LastRejection { get; private set; }
 
     /// <summary>Ports apps.yaml may not use because the host itself listens there.</summary>
@@ -97,6 +97,7 @@ public sealed partial class AppsConfigMonitor : IDisposable
                 text = ReadText();
                 if (text == CurrentText)
                 {
+                    ClearRevertedRejection();
                     return [];
                 }
 
@@ -127,17 +128,21 @@ public sealed partial class AppsConfigMonitor : IDisposable
         _accepted.Writer.TryComplete();
     }
 
-    private string ReadText()
+    /// <summary>The file is back to the text in force: the refused edit no longer stands, so the console stops showing it.</summary>
+    private void ClearRevertedRejection()
     {
-        try
+        if (LastRejection is null)
         {
-            return File.ReadAllText(FilePath);
+            return;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigException([new ConfigProblem(FilePath, 0, 0, "(file)", $"cannot read the file: {ex.Message}")]);
-        }
+
+        LastRejection = null;
+        Log.Reverted(_logger, FilePath);
+        _events.Publish(new ConfigApplied(_time.GetUtcNow(), FilePath, Current.Apps.Keys.ToArray(), []));
     }
+
+    // Bounded before it opens anything (a FIFO would block this lock, /dev/zero fill memory); see AppsYamlLimits.
+    private string ReadText() => AppsYamlParser.ReadFile(FilePath);
 
     private static partial class Log
     {
@@ -146,6 +151,9 @@ public sealed partial class AppsConfigMonitor : IDisposable
 
         [LoggerMessage(2, LogLevel.Error, "Refused the edit of {Path}; the last good config stays in force. {Problems}")]
         public static partial void Rejected(ILogger logger, string path, string problems);
+
+        [LoggerMessage(3, LogLevel.Information, "{Path} is back to the config in force; the refused edit no longer stands")]
+        public static partial void Reverted(ILogger logger, string path);
     }
 }
 

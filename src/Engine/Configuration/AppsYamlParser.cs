@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
@@ -11,11 +12,14 @@ namespace Cutover.Engine.Configuration;
 /// <remarks>
 /// It walks YamlDotNet's node model rather than deserialising into classes, because every problem must point
 /// at the line and column of the key or value at fault, and unknown keys must be refused, not ignored.
+/// The <see cref="AppsYamlLimits"/> are checked first, so no file can make the later walks deep or long.
 /// </remarks>
 public static partial class AppsYamlParser
 {
     private const string RootPath = "(root)";
     private const string SyntaxPath = "(yaml)";
+    private const string FilePath = "(file)";
+    private const string What = "apps.yaml files";
 
     private static readonly string[] RootKeys = ["apps"];
     private static readonly string[] AppKeys = ["image", "pull", "listen", "slots", "container", "health", "drain", "proxy"];
@@ -31,58 +35,104 @@ public static partial class AppsYamlParser
     public static AppsConfig Load(string filePath, IReadOnlySet<int>? reservedPorts = null)
     {
         var path = Path.GetFullPath(filePath);
-        string text;
+        return Parse(ReadFile(path), path, reservedPorts);
+    }
+
+    /// <summary>The text of the apps.yaml at <paramref name="path"/>, refused before it is opened when it is not a regular file or is too large.</summary>
+    /// <exception cref="ConfigException">The file is missing, unreadable, not a regular file or too large.</exception>
+    public static string ReadFile(string path)
+    {
+        if (FileFacts.Of(path) is { Kind: FileKind.Regular, Size: > AppsYamlLimits.MaxFileBytes } facts)
+        {
+            throw new ConfigException([TooLarge(path, facts.Size)]);
+        }
+
         try
         {
-            text = File.ReadAllText(path);
+            return BoundedFile.ReadAllText(path, AppsYamlLimits.MaxFileBytes, What);
+        }
+        catch (BoundedFileException ex)
+        {
+            throw new ConfigException([new ConfigProblem(path, 0, 0, FilePath, $"cannot read the file: it {ex.Reason}")]);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new ConfigException([new ConfigProblem(path, 0, 0, "(file)", $"cannot read the file: {ex.Message}")]);
+            throw new ConfigException([new ConfigProblem(path, 0, 0, FilePath, $"cannot read the file: {ex.Message}")]);
         }
-
-        return Parse(text, path, reservedPorts);
     }
 
     /// <summary>Validates apps.yaml text; <paramref name="filePath"/> names it in problems and anchors relative env files.</summary>
     /// <param name="reservedPorts">Ports the host itself listens on (e.g. the admin API); apps may not use them.</param>
     /// <exception cref="ConfigException">The text is not a valid apps.yaml; every problem is listed, in file order.</exception>
-    public static AppsConfig Parse(string yamlText, string filePath, IReadOnlySet<int>? reservedPorts = null)
+    /// <param name="time">The clock that bounds the reading time (<see cref="AppsYamlLimits.MaxReadTime"/>); the system's by default.</param>
+    public static AppsConfig Parse(string yamlText, string filePath, IReadOnlySet<int>? reservedPorts = null, TimeProvider? time = null)
     {
-        var reader = new Reader(Path.GetFullPath(filePath), reservedPorts ?? new HashSet<int>());
-        var config = reader.Read(yamlText);
+        var path = Path.GetFullPath(filePath);
+        if (Encoding.UTF8.GetByteCount(yamlText) is var bytes and > AppsYamlLimits.MaxFileBytes)
+        {
+            throw new ConfigException([TooLarge(path, bytes)]);
+        }
+
+        var reader = new Reader(path, reservedPorts ?? new HashSet<int>(), time ?? TimeProvider.System);
+        AppsConfig config;
+        try
+        {
+            config = reader.Read(yamlText);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A reload runs on a timer, where an exception would end the host: refuse the file instead, and own the fault.
+            throw new ConfigException([new ConfigProblem(path, 1, 1, FilePath, $"Cutover failed to read this file ({ex.GetType().Name}: {ex.Message}); this is a bug in Cutover")]);
+        }
+
         if (reader.Problems.Count > 0)
         {
             // Checks run section by section (port clashes last); the operator reads them top to bottom.
-            throw new ConfigException([.. reader.Problems.OrderBy(p => p.Line).ThenBy(p => p.Column)]);
+            throw new ConfigException(Listed([.. reader.Problems.OrderBy(p => p.Line).ThenBy(p => p.Column)]));
         }
 
         return config;
     }
 
+    private static ConfigProblem TooLarge(string path, long bytes) =>
+        new(path, 1, 1, FilePath, $"the file is {BoundedFile.FormatSize(bytes)} ({bytes} bytes); {What} are limited to {BoundedFile.FormatSize(AppsYamlLimits.MaxFileBytes)}");
+
+    /// <summary>The first <see cref="AppsYamlLimits.MaxProblems"/> problems, the last saying how many more there are: a mangled file must not make a refusal of megabytes.</summary>
+    private static List<ConfigProblem> Listed(List<ConfigProblem> problems)
+    {
+        if (problems.Count <= AppsYamlLimits.MaxProblems)
+        {
+            return problems;
+        }
+
+        var next = problems[AppsYamlLimits.MaxProblems - 1];
+        var more = problems.Count - (AppsYamlLimits.MaxProblems - 1);
+        return [.. problems.Take(AppsYamlLimits.MaxProblems - 1), next with { Message = $"{more} more problems from here on are not listed; fix the ones above first" }];
+    }
+
     private static string Child(string path, string key) => path == RootPath ? key : $"{path}.{key}";
 
-    [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$")]
+    [GeneratedRegex(@"^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?\z")]
     private static partial Regex AppName();
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z")]
     private static partial Regex EnvName();
 
-    [GeneratedRegex("^([0-9]{3})(?:-([0-9]{3}))?$")]
+    [GeneratedRegex(@"^([0-9]{3})(?:-([0-9]{3}))?\z")]
     private static partial Regex StatusRangePattern();
 
-    [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")]
+    [GeneratedRegex(@"^[a-zA-Z0-9][a-zA-Z0-9_.-]*\z")]
     private static partial Regex VolumeName();
 
-    [GeneratedRegex("^[0-9]{1,5}$")]
+    [GeneratedRegex(@"^[0-9]{1,5}\z")]
     private static partial Regex BarePort();
 
     // IPAddress.Parse alone would take "1.2.3" or "1" as IPv4 shorthands; an operator never means those.
-    [GeneratedRegex(@"^(?:(?<address>[0-9]{1,3}(?:\.[0-9]{1,3}){3})|\[(?<address>[0-9A-Fa-f:.]+)\]):(?<port>[0-9]{1,5})$")]
+    [GeneratedRegex(@"^(?:(?<address>[0-9]{1,3}(?:\.[0-9]{1,3}){3})|\[(?<address>[0-9A-Fa-f:.]+)\]):(?<port>[0-9]{1,5})\z")]
     private static partial Regex AddressAndPort();
 
     /// <summary>One read of one file: the problems found so far, and where in the file they are.</summary>
-    private sealed class Reader(string file, IReadOnlySet<int> reservedPorts)
+    private sealed class Reader(string file, IReadOnlySet<int> reservedPorts, TimeProvider time)
     {
         private readonly List<ConfigProblem> _problems = [];
         private readonly List<PortClaim> _ports = [];
@@ -107,7 +157,12 @@ public static partial class AppsYamlParser
             var stream = new YamlStream();
             try
             {
-                stream.Load(new RepeatedKeyFilter(text, Add));
+                if (BoundedYamlEvents.Read(text, time, (at, message) => Add(at, SyntaxPath, message)) is not { } events)
+                {
+                    return null;
+                }
+
+                stream.Load(new RepeatedKeyFilter(events, Add));
             }
             catch (YamlException ex)
             {
@@ -349,10 +404,18 @@ public static partial class AppsYamlParser
                 return null;
             }
 
-            var full = Path.GetFullPath(relative, Path.GetDirectoryName(file)!);
-            if (!File.Exists(full))
+            if (relative.Contains('\0', StringComparison.Ordinal))
             {
-                Add(node.Start, path, $"'{full}' does not exist");
+                Add(node.Start, path, "must be a file name; it holds a NUL character");
+                return null;
+            }
+
+            var full = Path.GetFullPath(relative, Path.GetDirectoryName(file)!);
+
+            // Checked without opening it: it is read at each deployment, and a FIFO or a device there would hang or flood that read.
+            if (BoundedFile.Refusal(full, EnvFile.MaxBytes, "env files") is { } reason)
+            {
+                Add(node.Start, path, $"'{full}' {reason}");
                 return null;
             }
 
@@ -758,11 +821,10 @@ public static partial class AppsYamlParser
         private readonly Action<Mark, string, string> _report;
         private int _next;
 
-        /// <exception cref="YamlException">The text is not well-formed YAML.</exception>
-        public RepeatedKeyFilter(string text, Action<Mark, string, string> report)
+        /// <param name="events">The whole stream, already within <see cref="AppsYamlLimits"/>: the copy below recurses once per level.</param>
+        public RepeatedKeyFilter(List<ParsingEvent> events, Action<Mark, string, string> report)
         {
             _report = report;
-            var events = ReadAll(text);
             var i = 0;
             while (i < events.Count)
             {
@@ -779,18 +841,6 @@ public static partial class AppsYamlParser
             return Current is not null;
         }
 
-        private static List<ParsingEvent> ReadAll(string text)
-        {
-            var parser = new Parser(new StringReader(text));
-            var events = new List<ParsingEvent>();
-            while (parser.MoveNext())
-            {
-                events.Add(parser.Current!);
-            }
-
-            return events;
-        }
-
         /// <summary>Copies the node starting at <paramref name="i"/>; returns the index after it.</summary>
         private int Copy(List<ParsingEvent> events, int i, string path) => events[i] switch
         {
@@ -805,9 +855,18 @@ public static partial class AppsYamlParser
             var seen = new Dictionary<string, Mark>(StringComparer.Ordinal);
             while (events[i] is not MappingEnd)
             {
-                var key = (events[i] as Scalar)?.Value;
-                var keyPath = Child(path, key ?? string.Empty);
-                if (key is not null && !seen.TryAdd(key, events[i].Start))
+                if (events[i] is not Scalar { Value: var key })
+                {
+                    // apps.yaml's keys are all names; a list, mapping or alias as a key would also cost a deep hash and compare in the node model.
+                    _report(events[i].Start, Child(path, "?"), events[i] is AnchorAlias
+                        ? "a key must be a plain name, not an alias ('*name')"
+                        : "a key must be a plain name, not a list or mapping");
+                    i = Skip(events, Skip(events, i));
+                    continue;
+                }
+
+                var keyPath = Child(path, key);
+                if (!seen.TryAdd(key, events[i].Start))
                 {
                     _report(events[i].Start, keyPath, $"the key '{key}' appears twice in the same mapping (first at line {seen[key].Line}, column {seen[key].Column}); only the first is read");
                     i = Skip(events, Skip(events, i));

@@ -34,6 +34,6 @@ public static partial class ByteSize
         return true;
     }
 
-    [GeneratedRegex("^([0-9]+)([bkmg]?)$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^([0-9]+)([bkmg]?)\z", RegexOptions.IgnoreCase)]
     private static partial Regex Pattern();
 }

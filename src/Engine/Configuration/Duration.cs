@@ -33,6 +33,6 @@ public static partial class Duration
         return true;
     }
 
-    [GeneratedRegex(@"^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)$")]
+    [GeneratedRegex(@"^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)\z")]
     private static partial Regex Pattern();
 }

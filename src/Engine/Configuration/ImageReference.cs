@@ -94,17 +94,17 @@ public static partial class ImageReference
     private static bool IsRegistry(string component) =>
         component.Contains('.') || component.Contains(':') || component == "localhost";
 
-    [GeneratedRegex(@"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")]
+    [GeneratedRegex(@"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*\z")]
     private static partial Regex PathComponent();
 
-    [GeneratedRegex(@"^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]+)?$")]
+    [GeneratedRegex(@"^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]+)?\z")]
     private static partial Regex Registry();
 
     // Docker's \w is ASCII; .NET's would also take accented letters.
-    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}\z")]
     private static partial Regex Tag();
 
     // Only sha256 is accepted: it is what registries hand out, and Docker refuses upper-case hex for it.
-    [GeneratedRegex("^sha256:[a-f0-9]{64}$")]
+    [GeneratedRegex(@"^sha256:[a-f0-9]{64}\z")]
     private static partial Regex Digest();
 }

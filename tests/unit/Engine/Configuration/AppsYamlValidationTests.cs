@@ -534,6 +534,21 @@ public sealed class AppsYamlValidationTests : IDisposable
         Assert.Contains($"{_folder.YamlPath}:7:5: apps.shop.replicas:", error.Message);
     }
 
+    [Theory]
+    [InlineData("  \"shop\\n\":\n    image: shop:1\n", "apps.shop\n")]
+    [InlineData("  shop:\n    image: \"shop:1\\n\"\n", "apps.shop.image")]
+    [InlineData("  shop:\n    image: shop:1\n    listen: \"8080\\n\"\n", "apps.shop.listen")]
+    [InlineData("  shop:\n    image: shop:1\n    listen: \"127.0.0.1:8080\\n\"\n", "apps.shop.listen")]
+    [InlineData("  shop:\n    image: shop:1\n    container: { env: { \"KEY\\n\": v } }\n", "apps.shop.container.env.KEY\n")]
+    [InlineData("  shop:\n    image: shop:1\n    container: { volumes: [\"cache\\n:/data\"] }\n", "apps.shop.container.volumes[0]")]
+    [InlineData("  shop:\n    image: shop:1\n    health: { expect: \"200\\n\" }\n", "apps.shop.health.expect")]
+    public void Parse_NameOrValueWithATrailingNewline_IsRefused(string app, string fieldPath)
+    {
+        var problems = _folder.Problems("apps:\n" + app + (app.Contains("listen", StringComparison.Ordinal) ? "" : "    listen: 8081\n") + "    slots: { blue: 18080, green: 18081 }\n");
+
+        Assert.Contains(problems, p => p.FieldPath == fieldPath);
+    }
+
     private static void AssertAt(ConfigProblem problem, int line, int column, string fieldPath) =>
         Assert.Equal((line, column, fieldPath), (problem.Line, problem.Column, problem.FieldPath));
 }

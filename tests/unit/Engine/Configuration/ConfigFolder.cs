@@ -18,6 +18,22 @@ internal sealed class ConfigFolder : IDisposable
         return path;
     }
 
+    /// <summary>Makes a FIFO (named pipe) under the folder and returns its absolute path: opening it for reading blocks until a writer comes.</summary>
+    public string MakeFifo(string relativePath)
+    {
+        var path = Path.Combine(Root, relativePath);
+        using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]);
+        mkfifo.WaitForExit();
+        Assert.Equal(0, mkfifo.ExitCode);
+        return path;
+    }
+
+    /// <summary>Lets a reader blocked on the FIFO at <paramref name="path"/> go (it reads an empty file), so a failing test leaves no thread stuck.</summary>
+    public static void ReleaseFifo(string path)
+    {
+        using var writer = new FileStream(path, FileMode.Open, FileAccess.Write);
+    }
+
     public AppsConfig Parse(string yaml, IReadOnlySet<int>? reservedPorts = null) =>
         AppsYamlParser.Parse(yaml, YamlPath, reservedPorts);
 
