@@ -4,6 +4,7 @@ using Cutover.Engine.Deployments;
 using Cutover.Engine.Runtime;
 using Cutover.Engine.Secrets;
 using Cutover.Engine.Events;
+using Cutover.Engine.Hosting;
 using Cutover.Engine.Persistence;
 using Cutover.Engine.Status;
 using Cutover.Engine.Traffic;
@@ -44,6 +45,7 @@ public abstract class DashboardContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(Engine.Get<AppStateStore>());
         Services.AddSingleton(Engine.Get<IContainerRuntime>());
         Services.AddSingleton(Engine.Get<SecretRedactor>());
+        Services.AddSingleton(Engine.Get<EngineReadiness>());
         Services.AddScoped<LiveApps>();
         Services.AddSingleton<AppDetails>();
         Services.AddScoped<ConsoleUser>();
