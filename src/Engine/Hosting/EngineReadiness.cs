@@ -31,7 +31,7 @@ public sealed class EngineReadiness
     private readonly ReusedCheck _sqlite;
     private readonly ReusedCheck _docker;
     private volatile string _phase = "the engine has not started yet";
-    private DateTimeOffset? _reconciledAt;
+    private long _reconciledAtTicks;
 
     public EngineReadiness(
         AppsConfigMonitor config, IDbContextFactory<CutoverDbContext> dbFactory, IContainerRuntime runtime, IOptions<EngineOptions> options, TimeProvider time)
@@ -77,8 +77,8 @@ public sealed class EngineReadiness
             ["config"] = CheckConfig(),
             ["sqlite"] = await sqlite.WaitAsync(cancellationToken),
             ["docker"] = await docker.WaitAsync(cancellationToken),
-            ["reconciled"] = _reconciledAt is { } at
-                ? new ReadinessCheck(true, $"reconciled with Docker at {at.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}")
+            ["reconciled"] = Interlocked.Read(ref _reconciledAtTicks) is > 0 and var at
+                ? new ReadinessCheck(true, $"reconciled with Docker at {new DateTime(at, DateTimeKind.Utc):yyyy-MM-ddTHH:mm:ssZ}")
                 : new ReadinessCheck(false, Phase),
         };
         return new ReadinessReport(checks.Values.All(c => c.Ok), checks);
@@ -89,7 +89,7 @@ public sealed class EngineReadiness
 
     internal void MarkReconciled()
     {
-        _reconciledAt ??= _time.GetUtcNow();
+        Interlocked.CompareExchange(ref _reconciledAtTicks, _time.GetUtcNow().UtcTicks, 0);
         _reconciled.TrySetResult();
     }
 
