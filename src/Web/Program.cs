@@ -1,6 +1,5 @@
 using Cutover.Web.Cli;
 using Cutover.Web.Composition;
-using Microsoft.Extensions.Options;
 
 // "cutover <verb> ..." is the operator's CLI; no arguments, or host-style ones (--urls, --Cutover:...), start the host.
 if (CliApp.Handles(args))
@@ -8,31 +7,28 @@ if (CliApp.Handles(args))
     return await CliApp.RunAsync(args);
 }
 
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-{
-    Args = args,
-    // appsettings.json is copied next to the binary from the repository's appsettings/ folder.
-    ContentRootPath = AppContext.BaseDirectory,
-});
-builder.AddCutover();
-
-var app = builder.Build();
-app.MapCutover();
+// Taken before RunAsync, which disposes the host (and its services) when start fails.
+IHostApplicationLifetime? lifetime = null;
 try
 {
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+    {
+        Args = args,
+        // appsettings.json is copied next to the binary from the repository's appsettings/ folder.
+        ContentRootPath = AppContext.BaseDirectory,
+    });
+    builder.AddCutover();
+
+    var app = builder.Build();
+    app.MapCutover();
+    lifetime = app.Lifetime;
     await app.RunAsync();
     return 0;
 }
-catch (OptionsValidationException ex)
+catch (Exception ex) when (StartupRefusal.From(ex, lifetime) is { } refusal)
 {
-    // Settings are checked at start-up; say what to fix without a stack trace.
-    Console.Error.WriteLine("cutover: the host did not start; fix these settings:");
-    foreach (var failure in ex.Failures)
-    {
-        Console.Error.WriteLine($"  - {failure}");
-    }
-
-    return 1;
+    // Settings, apps.yaml, a taken port: one line per problem on stderr and exit 1, never a stack trace.
+    return refusal.WriteTo(Console.Error, Console.Out);
 }
 
 /// <summary>The host's entry point, public so that tests can start it in-process.</summary>

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Cutover.Engine.Configuration;
 using Cutover.Engine.Persistence;
 using Cutover.Engine.Runtime;
@@ -15,6 +16,7 @@ public sealed partial class EngineService(
     Recovery recovery,
     ConfigApplier applier,
     IContainerRuntime runtime,
+    EngineReadiness readiness,
     SecretRedactor redactor,
     IOptions<EngineOptions> options,
     TimeProvider time,
@@ -23,25 +25,35 @@ public sealed partial class EngineService(
     private static readonly TimeSpan DockerRetry = TimeSpan.FromSeconds(2);
     private AppsConfig? _applied;
 
-    /// <summary>Completes once reconciliation with Docker has run; the API can report "starting" until then.</summary>
-    public Task Reconciled => _reconciled.Task;
-
-    private readonly TaskCompletionSource _reconciled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Completes once reconciliation with Docker has run; changes are refused with "starting" until then.</summary>
+    public Task Reconciled => readiness.Reconciled;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        await database.InitializeAsync(cancellationToken);
+        readiness.Report("opening the database and loading apps.yaml");
+        try
+        {
+            await database.InitializeAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is DbException or IOException or UnauthorizedAccessException)
+        {
+            // e.g. a folder the service user may not write, or a file another program holds locked.
+            var file = Path.GetFullPath(options.Value.Database);
+            throw new EngineStartException($"the database {file} (Cutover:Database) cannot be opened: {ex.Message.ReplaceLineEndings(" ")}", ex);
+        }
+
         _applied = config.LoadInitial();
         // Traffic first: the proxy serves the stored active slots even while Docker is unreachable.
         await recovery.RestoreRoutesAsync(cancellationToken);
         config.StartWatching();
+        readiness.Report($"connecting to Docker at {options.Value.Docker}");
         await base.StartAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await ReconcileWhenDockerAnswersAsync(stoppingToken);
-        _reconciled.TrySetResult();
+        readiness.MarkReconciled();
 
         await foreach (var next in config.ReadChangesAsync(stoppingToken))
         {
@@ -65,6 +77,7 @@ public sealed partial class EngineService(
         {
             if (await runtime.PingAsync(stoppingToken))
             {
+                readiness.Report("reconciling with Docker");
                 try
                 {
                     await recovery.ReconcileAsync(stoppingToken);
@@ -73,13 +86,19 @@ public sealed partial class EngineService(
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    Log.ReconcileFailed(logger, new RedactedException(ex, redactor));
+                    var redacted = new RedactedException(ex, redactor);
+                    readiness.Report($"reconciling with Docker failed ({redacted.Message.ReplaceLineEndings(" ")}); retrying every {DockerRetry.TotalSeconds:0} s");
+                    Log.ReconcileFailed(logger, redacted);
                 }
             }
-            else if (!warned)
+            else
             {
-                warned = true;
-                Log.DockerUnreachable(logger, options.Value.Docker);
+                readiness.Report($"waiting for Docker at {options.Value.Docker}; retrying every {DockerRetry.TotalSeconds:0} s");
+                if (!warned)
+                {
+                    warned = true;
+                    Log.DockerUnreachable(logger, options.Value.Docker);
+                }
             }
 
             await Task.Delay(DockerRetry, time, stoppingToken);

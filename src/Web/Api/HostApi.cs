@@ -1,8 +1,10 @@
 using System.Reflection;
 using Cutover.Engine.Configuration;
 using Cutover.Engine.Deployments;
+using Cutover.Engine.Hosting;
 using Cutover.Engine.Persistence;
 using Cutover.Engine.Secrets;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cutover.Web.Api;
 
@@ -18,6 +20,27 @@ public static class HostApi
         group.MapGet("/status", StatusAsync).WithSummary("Version, start time, the deployments under way and the last refused apps.yaml edit.");
         group.MapGet("/config", Config).WithSummary("The apps.yaml in force (secrets redacted) and the last refused edit.");
         return routes;
+    }
+
+    /// <summary>
+    /// <c>/healthz</c> (the process serves) and <c>/readyz</c> (it can take changes, each check said), without a
+    /// token: probes (systemd, a load balancer, a deploy script waiting for a restart) rarely carry one.
+    /// </summary>
+    public static IEndpointRouteBuilder MapHostProbes(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/healthz", () => TypedResults.Ok(new AliveView("alive")))
+            .WithTags("Host").WithSummary("200 while the process serves.");
+        routes.MapGet("/readyz", ReadyAsync)
+            .WithTags("Host").WithSummary("200 when apps.yaml is in force, SQLite writable, Docker reachable and the engine reconciled; 503 otherwise.");
+        return routes;
+    }
+
+    private static async Task<JsonHttpResult<ReadinessView>> ReadyAsync(EngineReadiness readiness, CancellationToken cancellationToken)
+    {
+        var report = await readiness.CheckAsync(cancellationToken);
+        return TypedResults.Json(
+            new ReadinessView(report.Ready ? "ready" : "not_ready", report.Checks),
+            statusCode: report.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 
     private static async Task<IResult> StatusAsync(
@@ -38,6 +61,12 @@ public static class HostApi
     private static IResult Config(AppsConfigMonitor config, SecretRedactor redactor) =>
         TypedResults.Ok(new ConfigView(config.FilePath, redactor.RedactYaml(config.CurrentText ?? string.Empty), config.LastRejection));
 }
+
+/// <summary><c>/healthz</c>: the process serves.</summary>
+public sealed record AliveView(string Status);
+
+/// <summary><c>/readyz</c>: <c>ready</c> or <c>not_ready</c>, and each check (<c>config</c>, <c>sqlite</c>, <c>docker</c>, <c>reconciled</c>).</summary>
+public sealed record ReadinessView(string Status, IReadOnlyDictionary<string, ReadinessCheck> Checks);
 
 /// <summary>When this host process started.</summary>
 public sealed record HostStart(DateTimeOffset At);

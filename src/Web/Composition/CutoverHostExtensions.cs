@@ -27,12 +27,14 @@ public static class CutoverHostExtensions
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        // After authorization (a stranger still gets 401), before the rate limit (a refusal costs no permit).
+        app.UseMiddleware<StartupGate>();
         app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapCutoverApi();
         app.MapCutoverConsole();
-        app.MapGet("/healthz", () => TypedResults.Ok("ok")).ExcludeFromDescription();
+        app.MapHostProbes();
         return app;
     }
 }

@@ -1,10 +1,12 @@
 using Cutover.Engine.Configuration;
 using Cutover.Engine.Deployments;
+using Cutover.Engine.Hosting;
+using Cutover.Web.Api;
 
 namespace Cutover.Web.ConsoleState;
 
 /// <summary>The operator's intents from the console, carried out by the engine under the console user's name.</summary>
-public sealed class ConsoleActions(DeploymentCoordinator coordinator, ConsoleUser user)
+public sealed class ConsoleActions(DeploymentCoordinator coordinator, EngineReadiness readiness, ConsoleUser user)
 {
     public Task<ActionOutcome> RedeployAsync(string app) =>
         RequestAsync(new DeploymentRequest(app, null, DeploymentKind.Redeploy, user.RequestedBy, "redeploy from the console", Address: user.Address));
@@ -25,6 +27,11 @@ public sealed class ConsoleActions(DeploymentCoordinator coordinator, ConsoleUse
 
     public async Task<ActionOutcome> CancelAsync(long deploymentId)
     {
+        if (Starting() is { } starting)
+        {
+            return starting;
+        }
+
         try
         {
             await coordinator.CancelAsync(deploymentId, user.RequestedBy, user.Address, CancellationToken.None);
@@ -42,8 +49,17 @@ public sealed class ConsoleActions(DeploymentCoordinator coordinator, ConsoleUse
         : ImageReference.IsValid(image.Trim(), out var error) ? null
         : $"'{image.Trim()}' is not a valid image reference: {error}";
 
+    /// <summary>Refuses every change until the engine has reconciled, with the API's sentence (see <see cref="StartupGate"/>).</summary>
+    private ActionOutcome? Starting() =>
+        readiness.IsReconciled ? null : ActionOutcome.Refused($"{StartupGate.Title}: {StartupGate.Detail(readiness)}");
+
     private async Task<ActionOutcome> RequestAsync(DeploymentRequest request)
     {
+        if (Starting() is { } starting)
+        {
+            return starting;
+        }
+
         try
         {
             var admission = await coordinator.RequestAsync(request, CancellationToken.None);

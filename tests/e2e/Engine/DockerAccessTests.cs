@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
 using Cutover.Tests.E2E.Runtime;
 
 namespace Cutover.Tests.E2E.Engine;
@@ -48,12 +50,17 @@ public sealed class DockerAccessTests
         var socket = Path.Combine(host.Folder, "docker.sock");
         await host.StartAsync($"--Cutover:Docker=unix://{socket}");
 
+        // Before reconciliation a change is refused at once, saying what the engine waits for (it would race it).
         Assert.StartsWith("demo v1", await _client.GetStringAsync(app.Url));
         var started = Stopwatch.StartNew();
-        var failed = await host.WaitForDeploymentAsync(await host.DeployAsync(app.App, DemoImages.V2));
-        host.AssertStatus("failed", failed);
-        Assert.Contains("Docker Engine is not reachable", failed.GetProperty("error").GetString());
-        Assert.True(started.Elapsed < TimeSpan.FromSeconds(10), $"failing took {started.Elapsed}");
+        using (var refused = await host.Api.PostAsJsonAsync($"api/apps/{app.App}/deployments", new { image = DemoImages.V2 }))
+        {
+            var problem = await refused.Content.ReadAsStringAsync();
+            Assert.True(refused.StatusCode == HttpStatusCode.ServiceUnavailable, $"answered {(int)refused.StatusCode}: {problem}");
+            Assert.Contains("waiting for Docker", problem);
+        }
+
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(10), $"refusing took {started.Elapsed}");
         Assert.StartsWith("demo v1", await _client.GetStringAsync(app.Url));
 
         // Docker "comes back" on that socket: the engine reconciles by itself and deploys again.
@@ -73,8 +80,17 @@ public sealed class DockerAccessTests
         }
         finally
         {
-            relay.Kill();
+            // With its forked children, which hold the engine's open connections.
+            relay.Kill(entireProcessTree: true);
         }
+
+        // Docker "goes away" again while the host runs: a deployment fails fast and the proxy keeps serving.
+        started.Restart();
+        var failed = await host.WaitForDeploymentAsync(await host.DeployAsync(app.App, DemoImages.V1));
+        host.AssertStatus("failed", failed);
+        Assert.Contains("Docker Engine is not reachable", failed.GetProperty("error").GetString());
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(10), $"failing took {started.Elapsed}");
+        Assert.StartsWith("demo v2", await _client.GetStringAsync(app.Url));
     }
 
     [Fact]

@@ -14,6 +14,7 @@ namespace Cutover.Tests.E2E.Engine;
 public sealed class HostProcess : IAsyncDisposable
 {
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly ConcurrentQueue<string> _errors = new();
     private Process? _process;
 
     private HostProcess(string folder, int adminPort)
@@ -34,6 +35,9 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>What the host (since its last start) wrote to stdout and stderr.</summary>
     public string Output => string.Join(Environment.NewLine, _output);
 
+    /// <summary>What the host (since its last start) wrote to stderr alone, line by line.</summary>
+    public IReadOnlyList<string> ErrorLines => _errors.ToArray();
+
     /// <summary>Writes apps.yaml into a fresh folder and starts the host on it.</summary>
     /// <param name="extraArgs">More host arguments, e.g. <c>--Cutover:Api:MutationsPerMinute=2</c>.</param>
     public static async Task<HostProcess> StartAsync(string appsYaml, params string[] extraArgs)
@@ -52,8 +56,9 @@ public sealed class HostProcess : IAsyncDisposable
         return host;
     }
 
+    /// <summary>Starts the host process and returns at once, without waiting for it to answer.</summary>
     /// <param name="extraArgs">More host arguments, e.g. <c>--Cutover:Docker=...</c>; later ones win.</param>
-    public async Task StartAsync(params string[] extraArgs)
+    public void Launch(params string[] extraArgs)
     {
         var dll = Path.Combine(Repository.Root, "src", "Web", "bin", BuildConfiguration, "net10.0", "cutover.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -70,16 +75,50 @@ public sealed class HostProcess : IAsyncDisposable
 
         start.Environment["Logging__Console__FormatterName"] = "simple";
         _output.Clear();
+        _errors.Clear();
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
-        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                _output.Enqueue(e.Data);
+                _errors.Enqueue(e.Data);
+            }
+        };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+    }
 
+    /// <summary>Starts the host and waits for it to exit by itself, as it does when it refuses to start.</summary>
+    /// <returns>The exit code; the process is killed and the test fails when it is still running after <paramref name="bound"/>.</returns>
+    public async Task<int> RunUntilExitAsync(TimeSpan bound, params string[] extraArgs)
+    {
+        Launch(extraArgs);
+        using var timeout = new CancellationTokenSource(bound);
+        try
+        {
+            await _process!.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            await KillAsync();
+            Assert.Fail($"the host still ran after {bound}:{Environment.NewLine}{Output}");
+        }
+
+        // The parameterless wait also waits for the redirected output to be read to its end.
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    /// <param name="extraArgs">More host arguments, e.g. <c>--Cutover:Docker=...</c>; later ones win.</param>
+    public async Task StartAsync(params string[] extraArgs)
+    {
+        Launch(extraArgs);
         var deadline = Stopwatch.StartNew();
         while (true)
         {
-            if (_process.HasExited)
+            if (_process!.HasExited)
             {
                 // The parameterless wait also waits for the redirected output to be read to its end.
                 _process.WaitForExit();

@@ -6,6 +6,7 @@ using Cutover.Engine.Runtime;
 using Cutover.Engine.Secrets;
 using Cutover.Engine.Events;
 using Cutover.Engine.Healing;
+using Cutover.Engine.Hosting;
 using Cutover.Engine.Model;
 using Cutover.Engine.Persistence;
 using Cutover.Engine.Status;
@@ -49,6 +50,7 @@ public abstract class DashboardContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(Engine.Get<AppStateStore>());
         Services.AddSingleton(Engine.Get<IContainerRuntime>());
         Services.AddSingleton(Engine.Get<SecretRedactor>());
+        Services.AddSingleton(Engine.Get<EngineReadiness>());
         Services.AddScoped<LiveApps>();
         Services.AddSingleton<AppDetails>();
         Services.AddScoped<ConsoleUser>();

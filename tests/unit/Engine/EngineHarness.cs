@@ -1,6 +1,7 @@
 using Cutover.Engine.Configuration;
 using Cutover.Engine.Deployments;
 using Cutover.Engine.Health;
+using Cutover.Engine.Hosting;
 using Cutover.Engine.Persistence;
 using Cutover.Engine.Runtime;
 using Cutover.Engine.Traffic;
@@ -86,6 +87,8 @@ internal sealed class EngineHarness : IAsyncDisposable
 
         await services.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
         services.GetRequiredService<AppsConfigMonitor>().LoadInitial();
+        // As the engine does once reconciled: from here on the console and the API take changes.
+        services.GetRequiredService<EngineReadiness>().MarkReconciled();
         return new EngineHarness(folder, services);
     }
 
