@@ -53,6 +53,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<Recovery>();
         services.AddSingleton<ConfigApplier>();
         services.AddSingleton<Cutover.Engine.Status.AppStatusReader>();
+        services.AddSingleton<EngineLease>();
         services.AddSingleton<EngineService>();
         services.AddHostedService(sp => sp.GetRequiredService<EngineService>());
         services.AddHostedService<ActiveHealthMonitor>();

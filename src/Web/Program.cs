@@ -21,7 +21,13 @@ app.MapCutover();
 try
 {
     await app.RunAsync();
-    return 0;
+    // A takeover that could not finish sets 1.
+    return Environment.ExitCode;
+}
+catch (Cutover.Engine.Hosting.EngineLockedException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return 1;
 }
 catch (OptionsValidationException ex)
 {

@@ -10,6 +10,7 @@ namespace Cutover.Engine.Hosting;
 
 /// <summary>The engine's life: database and routes before anything else, then Docker reconciliation, then config reloads.</summary>
 public sealed partial class EngineService(
+    EngineLease lease,
     DatabaseInitializer database,
     AppsConfigMonitor config,
     Recovery recovery,
@@ -28,8 +29,25 @@ public sealed partial class EngineService(
 
     private readonly TaskCompletionSource _reconciled = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <exception cref="EngineLockedException">Another Cutover runs on this database and takeover was not asked for.</exception>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (!lease.TryAcquire())
+        {
+            if (!options.Value.Takeover)
+            {
+                throw new EngineLockedException(lease.Database, lease.ReadHolder());
+            }
+
+            // Taking over: serve the stored routes beside the running host, reading only; the database is
+            // migrated and written once that host has drained and let go of the lock (see ExecuteAsync).
+            Log.TakingOver(logger, lease.ReadHolder()?.ProcessId ?? 0);
+            _applied = config.LoadInitial();
+            await recovery.RestoreRoutesAsync(cancellationToken);
+            await base.StartAsync(cancellationToken);
+            return;
+        }
+
         await database.InitializeAsync(cancellationToken);
         _applied = config.LoadInitial();
         // Traffic first: the proxy serves the stored active slots even while Docker is unreachable.
@@ -40,6 +58,13 @@ public sealed partial class EngineService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!lease.IsHeld)
+        {
+            await lease.Held.WaitAsync(stoppingToken);
+            await database.InitializeAsync(stoppingToken);
+            config.StartWatching();
+        }
+
         await ReconcileWhenDockerAnswersAsync(stoppingToken);
         _reconciled.TrySetResult();
 
@@ -99,5 +124,8 @@ public sealed partial class EngineService(
 
         [LoggerMessage(4, LogLevel.Error, "Applying the new apps.yaml failed")]
         public static partial void ApplyFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(5, LogLevel.Warning, "Another Cutover (pid {ProcessId}) runs on this database: taking over; the engine starts once it has drained")]
+        public static partial void TakingOver(ILogger logger, int processId);
     }
 }
