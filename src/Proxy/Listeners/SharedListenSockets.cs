@@ -21,6 +21,7 @@ namespace Cutover.Proxy.Listeners;
 public sealed class SharedListenSockets(Func<bool> joiningRunningHost)
 {
     private const int SolSocket = 1;
+    private const int SoReuseAddr = 2;
     private const int SoReusePort = 15;
 
     /// <summary>Sockets that refuse to share: for a host that never takes over, and for tests.</summary>
@@ -61,7 +62,8 @@ public sealed class SharedListenSockets(Func<bool> joiningRunningHost)
     {
         using var probe = Create(ip);
         // SO_REUSEADDR lets the probe pass connections lingering in TIME_WAIT; on Linux it still fails on any listener.
-        probe.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        // Set raw: .NET's SocketOptionName.ReuseAddress also sets SO_REUSEPORT on Unix, which would join the listener.
+        probe.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
         probe.Bind(ip);
     }
 
