@@ -29,6 +29,7 @@ public sealed partial class TrafficRouter : IAsyncDisposable
     private readonly ILogger<TrafficRouter> _logger;
     private readonly SemaphoreSlim _configGate = new(1, 1);
     private readonly ChangeSignal _changed = new();
+    private bool _stopping;
     private ImmutableDictionary<string, ProxiedApp> _apps = ImmutableDictionary<string, ProxiedApp>.Empty;
 
     internal TrafficRouter(
@@ -138,6 +139,7 @@ public sealed partial class TrafficRouter : IAsyncDisposable
         await _configGate.WaitAsync(cancellationToken);
         try
         {
+            _stopping = true;
             var stopping = _apps.Values.Where(a => a.Listener is not null).ToArray();
             Log.StoppingListeners(_logger, stopping.Length);
             await Task.WhenAll(stopping.Select(a => StopAcceptingAsync(a, timeoutsOf(a.Config.App), cancellationToken)));
@@ -203,6 +205,12 @@ public sealed partial class TrafficRouter : IAsyncDisposable
 
     private async Task BindAsync(ProxiedApp app, CancellationToken cancellationToken)
     {
+        if (_stopping)
+        {
+            // A reload that raced the host's stop: this host accepts nothing new any more.
+            return;
+        }
+
         try
         {
             app.Listener = await AppListener.StartAsync(app.Config.Listen, ctx => _forwarder.ForwardAsync(app, ctx), _services, _sockets, cancellationToken);

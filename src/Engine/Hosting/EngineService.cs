@@ -23,6 +23,7 @@ public sealed partial class EngineService(
 {
     private static readonly TimeSpan DockerRetry = TimeSpan.FromSeconds(2);
     private AppsConfig? _applied;
+    private bool _routesRestored;
 
     /// <summary>Completes once reconciliation with Docker has run; the API can report "starting" until then.</summary>
     public Task Reconciled => _reconciled.Task;
@@ -43,7 +44,17 @@ public sealed partial class EngineService(
             // migrated and written once that host has drained and let go of the lock (see ExecuteAsync).
             Log.TakingOver(logger, lease.ReadHolder()?.ProcessId ?? 0);
             _applied = config.LoadInitial();
-            await recovery.RestoreRoutesAsync(cancellationToken);
+            try
+            {
+                await recovery.RestoreRoutesAsync(cancellationToken);
+                _routesRestored = true;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // e.g. a release whose schema the database does not have yet: serve once it is migrated.
+                Log.RoutesUnreadable(logger, new RedactedException(ex, redactor));
+            }
+
             await base.StartAsync(cancellationToken);
             return;
         }
@@ -52,6 +63,7 @@ public sealed partial class EngineService(
         _applied = config.LoadInitial();
         // Traffic first: the proxy serves the stored active slots even while Docker is unreachable.
         await recovery.RestoreRoutesAsync(cancellationToken);
+        _routesRestored = true;
         config.StartWatching();
         await base.StartAsync(cancellationToken);
     }
@@ -62,6 +74,11 @@ public sealed partial class EngineService(
         {
             await lease.Held.WaitAsync(stoppingToken);
             await database.InitializeAsync(stoppingToken);
+            if (!_routesRestored)
+            {
+                await recovery.RestoreRoutesAsync(stoppingToken);
+            }
+
             config.StartWatching();
         }
 
@@ -127,5 +144,8 @@ public sealed partial class EngineService(
 
         [LoggerMessage(5, LogLevel.Warning, "Another Cutover (pid {ProcessId}) runs on this database: taking over; the engine starts once it has drained")]
         public static partial void TakingOver(ILogger logger, int processId);
+
+        [LoggerMessage(6, LogLevel.Warning, "The stored routes cannot be read before this release migrates the database; apps are served once the running host has let go (a plain restart's gap)")]
+        public static partial void RoutesUnreadable(ILogger logger, Exception exception);
     }
 }

@@ -36,6 +36,7 @@ public static class CutoverHostExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<TakeoverGate>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
