@@ -6,6 +6,10 @@ using Xunit.Abstractions;
 
 namespace Cutover.Tests.E2E.Takeover;
 
+/// <remarks>
+/// App names do not start with <c>e2e-</c>: <see cref="HostProcess"/> removes every such container when a test of
+/// another worker on this daemon ends, which once took this test's container away mid-load (502s, not the takeover).
+/// </remarks>
 [Collection(DockerCollection.Name)]
 public sealed partial class TakeoverTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -16,7 +20,7 @@ public sealed partial class TakeoverTests(ITestOutputHelper output) : IAsyncLife
     [Fact]
     public async Task ThreeTakeoversUnderSteadyLoad_FailNoRequest_AndKeepTheContainerRunning()
     {
-        var app = AppsYaml.Fresh("e2e-takeover", DemoImages.V1) with { Drain = "{ timeout: 10s, websocket_timeout: 2s }" };
+        var app = AppsYaml.Fresh("takeover-load", DemoImages.V1) with { Drain = "{ timeout: 10s, websocket_timeout: 2s }" };
         await File.WriteAllTextAsync(Path.Combine(_folder, "apps.yaml"), app.ToString());
         var current = Start();
         await WaitUntilServedAsync(app.Url);
@@ -71,7 +75,7 @@ public sealed partial class TakeoverTests(ITestOutputHelper output) : IAsyncLife
     [Fact]
     public async Task Sigterm_LetsASlowRequestFinish_ExitsZero_AndLeavesTheContainerRunning()
     {
-        var app = AppsYaml.Fresh("e2e-takeover-stop", DemoImages.V1);
+        var app = AppsYaml.Fresh("takeover-stop", DemoImages.V1);
         await File.WriteAllTextAsync(Path.Combine(_folder, "apps.yaml"), app.ToString());
         var host = Start();
         await WaitUntilServedAsync(app.Url);
@@ -92,6 +96,33 @@ public sealed partial class TakeoverTests(ITestOutputHelper output) : IAsyncLife
         Assert.Equal(container, await ContainersAsync(app.App));
     }
 
+    [Fact]
+    public async Task Sigterm_KeepsAnOpenWebSocketUntilItsDrainTimeout_ThenCutsIt_AndExitsZero()
+    {
+        var app = AppsYaml.Fresh("takeover-ws", DemoImages.V1) with { Drain = "{ timeout: 10s, websocket_timeout: 3s }" };
+        await File.WriteAllTextAsync(Path.Combine(_folder, "apps.yaml"), app.ToString());
+        var host = Start();
+        await WaitUntilServedAsync(app.Url);
+
+        using var socket = new System.Net.WebSockets.ClientWebSocket();
+        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{app.Listen}/ws"), CancellationToken.None);
+        var stopping = Stopwatch.StartNew();
+        await host.TerminateAsync();
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        // Still open and echoing during the drain.
+        await socket.SendAsync("ping"u8.ToArray(), System.Net.WebSockets.WebSocketMessageType.Text, true, CancellationToken.None);
+        var buffer = new byte[16];
+        var echoed = await socket.ReceiveAsync(buffer, CancellationToken.None);
+        Assert.Equal("ping", System.Text.Encoding.UTF8.GetString(buffer, 0, echoed.Count));
+
+        var exitCode = await host.WaitForExitAsync(TimeSpan.FromSeconds(20));
+        var exitedAfter = stopping.Elapsed;
+        output.WriteLine($"SIGTERM with an open WebSocket (websocket_timeout 3s): exited {exitCode} after {exitedAfter.TotalSeconds:0.0}s");
+        Assert.Equal(0, exitCode);
+        Assert.True(exitedAfter >= TimeSpan.FromSeconds(3) && exitedAfter < TimeSpan.FromSeconds(3 + 4), $"exited after {exitedAfter}");
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
@@ -101,7 +132,7 @@ public sealed partial class TakeoverTests(ITestOutputHelper output) : IAsyncLife
             await host.DisposeAsync();
         }
 
-        await DemoImages.RunAsync("bash", ["-c", "docker ps -aq --filter label=cutover.app | xargs -r docker inspect --format '{{.Id}} {{index .Config.Labels \"cutover.app\"}}' | grep -E ' e2e-takeover' | cut -d' ' -f1 | xargs -r docker rm -f >/dev/null"]);
+        await DemoImages.RunAsync("bash", ["-c", "docker ps -aq --filter label=cutover.app | xargs -r docker inspect --format '{{.Id}} {{index .Config.Labels \"cutover.app\"}}' | grep -E ' takeover-(load|stop|ws)$' | cut -d' ' -f1 | xargs -r docker rm -f >/dev/null"]);
         try
         {
             Directory.Delete(_folder, recursive: true);
