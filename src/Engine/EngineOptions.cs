@@ -31,6 +31,12 @@ public sealed class EngineOptions
     public IReadOnlySet<int> ReservedPorts =>
         Uri.TryCreate(AdminUrl, UriKind.Absolute, out var uri) ? new HashSet<int> { uri.Port } : new HashSet<int>();
 
+    /// <summary>
+    /// When another Cutover already runs on this database: take over from it without downtime (bind every listener
+    /// beside it, then ask it to drain and exit) instead of refusing to start.
+    /// </summary>
+    public bool Takeover { get; set; }
+
     /// <summary>Health checks older than this are deleted.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
     public TimeSpan HealthRetention { get; set; } = TimeSpan.FromDays(7);

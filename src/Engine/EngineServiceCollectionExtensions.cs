@@ -61,6 +61,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<ConfigApplier>();
         services.AddSingleton<Cutover.Engine.Status.AppStatusReader>();
         services.AddSingleton<EngineReadiness>();
+        services.AddSingleton<EngineLease>();
         services.AddSingleton<EngineService>();
         services.AddHostedService(sp => sp.GetRequiredService<EngineService>());
         services.AddHostedService<ActiveHealthMonitor>();

@@ -22,9 +22,11 @@ public static class ProxyServiceCollectionExtensions
         services.AddHttpForwarder();
         services.TryAddSingleton<Microsoft.AspNetCore.Http.IHttpContextFactory, Microsoft.AspNetCore.Http.DefaultHttpContextFactory>();
         services.TryAddSingleton<AppRequestForwarder>();
+        services.TryAddSingleton(Cutover.Proxy.Listeners.SharedListenSockets.Exclusive);
         services.TryAddSingleton(sp => new TrafficRouter(
             sp.GetRequiredService<AppRequestForwarder>(),
             sp,
+            sp.GetRequiredService<Cutover.Proxy.Listeners.SharedListenSockets>(),
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ProxyOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<TrafficRouter>>()));

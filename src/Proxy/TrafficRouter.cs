@@ -23,22 +23,26 @@ public sealed partial class TrafficRouter : IAsyncDisposable
     private readonly AppRequestForwarder _forwarder;
     private readonly SlotDrainer _drainer;
     private readonly IServiceProvider _services;
+    private readonly SharedListenSockets _sockets;
     private readonly ProxyOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<TrafficRouter> _logger;
     private readonly SemaphoreSlim _configGate = new(1, 1);
     private readonly ChangeSignal _changed = new();
+    private bool _stopping;
     private ImmutableDictionary<string, ProxiedApp> _apps = ImmutableDictionary<string, ProxiedApp>.Empty;
 
     internal TrafficRouter(
         AppRequestForwarder forwarder,
         IServiceProvider services,
+        SharedListenSockets sockets,
         IOptions<ProxyOptions> options,
         TimeProvider time,
         ILogger<TrafficRouter> logger)
     {
         _forwarder = forwarder;
         _services = services;
+        _sockets = sockets;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -124,6 +128,28 @@ public sealed partial class TrafficRouter : IAsyncDisposable
         return _drainer.DrainAsync(appName, app.TargetOf(slot), timeouts, progress, cancellationToken);
     }
 
+    /// <summary>
+    /// The host's own stop: every listener stops accepting at once, and what is in flight finishes within its
+    /// app's drain timeouts (requests, then upgraded connections), as when a slot drains. Routes stay as they are.
+    /// </summary>
+    /// <param name="timeoutsOf">Each app's drain timeouts, by app name.</param>
+    public async Task StopAcceptingAsync(Func<string, DrainTimeouts> timeoutsOf, CancellationToken cancellationToken = default)
+    {
+        // Held to the end: no reload binds a listener again while the host stops.
+        await _configGate.WaitAsync(cancellationToken);
+        try
+        {
+            _stopping = true;
+            var stopping = _apps.Values.Where(a => a.Listener is not null).ToArray();
+            Log.StoppingListeners(_logger, stopping.Length);
+            await Task.WhenAll(stopping.Select(a => StopAcceptingAsync(a, timeoutsOf(a.Config.App), cancellationToken)));
+        }
+        finally
+        {
+            _configGate.Release();
+        }
+    }
+
     public bool Contains(string appName) => _apps.ContainsKey(appName);
 
     public AppTrafficSnapshot GetSnapshot(string appName) => Snapshot(Get(appName));
@@ -179,9 +205,15 @@ public sealed partial class TrafficRouter : IAsyncDisposable
 
     private async Task BindAsync(ProxiedApp app, CancellationToken cancellationToken)
     {
+        if (_stopping)
+        {
+            // A reload that raced the host's stop: this host accepts nothing new any more.
+            return;
+        }
+
         try
         {
-            app.Listener = await AppListener.StartAsync(app.Config.Listen, ctx => _forwarder.ForwardAsync(app, ctx), _services, cancellationToken);
+            app.Listener = await AppListener.StartAsync(app.Config.Listen, ctx => _forwarder.ForwardAsync(app, ctx), _services, _sockets, cancellationToken);
             app.ListenerError = null;
             Log.Listening(_logger, app.Config.App, app.Listener.BoundTo.ToString());
         }
@@ -191,6 +223,25 @@ public sealed partial class TrafficRouter : IAsyncDisposable
             app.ListenerError = ex.Message;
             Log.BindFailed(_logger, app.Config.App, ex.Message);
         }
+    }
+
+    private async Task StopAcceptingAsync(ProxiedApp app, DrainTimeouts timeouts, CancellationToken cancellationToken)
+    {
+        var listener = app.Listener!;
+        using var cut = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cut.CancelAfter(timeouts.Longest + SlotDrainer.AbortGrace);
+        var stopped = listener.StopAsync(cut.Token);
+        // The drainers cut requests and upgraded connections at their own deadlines; Kestrel closes the connections.
+        var drained = await Task.WhenAll(
+            _drainer.DrainAsync(app.Config.App, app.Blue, timeouts, null, cancellationToken),
+            _drainer.DrainAsync(app.Config.App, app.Green, timeouts, null, cancellationToken));
+        await stopped;
+        Log.StoppedAccepting(
+            _logger,
+            app.Config.App,
+            drained.Sum(d => d.RequestsAborted),
+            drained.Sum(d => d.SocketsAborted),
+            drained.Max(d => d.Elapsed).TotalSeconds);
     }
 
     private async Task UnbindAsync(ProxiedApp app, CancellationToken cancellationToken)
@@ -223,5 +274,11 @@ public sealed partial class TrafficRouter : IAsyncDisposable
 
         [LoggerMessage(4, LogLevel.Information, "Proxy for {App} removed")]
         public static partial void AppRemoved(ILogger logger, string app);
+
+        [LoggerMessage(5, LogLevel.Information, "Stopping: {Count} app listeners no longer accept; draining what is in flight")]
+        public static partial void StoppingListeners(ILogger logger, int count);
+
+        [LoggerMessage(6, LogLevel.Information, "Proxy for {App} stopped after {Seconds:0.0}s; {RequestsAborted} requests and {SocketsAborted} upgraded connections cut at their deadlines")]
+        public static partial void StoppedAccepting(ILogger logger, string app, long requestsAborted, long socketsAborted, double seconds);
     }
 }

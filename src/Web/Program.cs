@@ -23,7 +23,8 @@ try
     app.MapCutover();
     lifetime = app.Lifetime;
     await app.RunAsync();
-    return 0;
+    // A takeover that could not finish sets 1.
+    return Environment.ExitCode;
 }
 catch (Exception ex) when (StartupRefusal.From(ex, lifetime) is { } refusal)
 {

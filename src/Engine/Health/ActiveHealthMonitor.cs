@@ -10,6 +10,7 @@ namespace Cutover.Engine.Health;
 
 /// <summary>Keeps checking every app's active slot at its interval, so health history has no gaps, and prunes old checks.</summary>
 public sealed partial class ActiveHealthMonitor(
+    Hosting.EngineLease lease,
     AppsConfigMonitor config,
     ITrafficSwitch traffic,
     IHealthProbe probe,
@@ -26,6 +27,8 @@ public sealed partial class ActiveHealthMonitor(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // During a takeover the running host still checks (and heals) until it lets go of the database.
+        await lease.Held.WaitAsync(stoppingToken);
         using var timer = new PeriodicTimer(Tick, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {

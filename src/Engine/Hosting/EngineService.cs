@@ -11,6 +11,7 @@ namespace Cutover.Engine.Hosting;
 
 /// <summary>The engine's life: database and routes before anything else, then Docker reconciliation, then config reloads.</summary>
 public sealed partial class EngineService(
+    EngineLease lease,
     DatabaseInitializer database,
     AppsConfigMonitor config,
     Recovery recovery,
@@ -24,27 +25,48 @@ public sealed partial class EngineService(
 {
     private static readonly TimeSpan DockerRetry = TimeSpan.FromSeconds(2);
     private AppsConfig? _applied;
+    private bool _routesRestored;
 
     /// <summary>Completes once reconciliation with Docker has run; changes are refused with "starting" until then.</summary>
     public Task Reconciled => readiness.Reconciled;
 
+    /// <exception cref="EngineLockedException">Another Cutover runs on this database and takeover was not asked for.</exception>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        readiness.Report("opening the database and loading apps.yaml");
-        try
+        if (!lease.TryAcquire())
         {
-            await database.InitializeAsync(cancellationToken);
-        }
-        catch (Exception ex) when (ex is DbException or IOException or UnauthorizedAccessException)
-        {
-            // e.g. a folder the service user may not write, or a file another program holds locked.
-            var file = Path.GetFullPath(options.Value.Database);
-            throw new EngineStartException($"the database {file} (Cutover:Database) cannot be opened: {ex.Message.ReplaceLineEndings(" ")}", ex);
+            if (!options.Value.Takeover)
+            {
+                throw new EngineLockedException(lease.Database, lease.ReadHolder());
+            }
+
+            // Taking over: serve the stored routes beside the running host, reading only; the database is
+            // migrated and written once that host has drained and let go of the lock (see ExecuteAsync).
+            var holder = lease.ReadHolder()?.ProcessId ?? 0;
+            Log.TakingOver(logger, holder);
+            readiness.Report($"taking over from the Cutover with pid {holder}: waiting for it to drain and let go of the database");
+            _applied = config.LoadInitial();
+            try
+            {
+                await recovery.RestoreRoutesAsync(cancellationToken);
+                _routesRestored = true;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // e.g. a release whose schema the database does not have yet: serve once it is migrated.
+                Log.RoutesUnreadable(logger, new RedactedException(ex, redactor));
+            }
+
+            await base.StartAsync(cancellationToken);
+            return;
         }
 
+        readiness.Report("opening the database and loading apps.yaml");
+        await InitializeDatabaseAsync(cancellationToken);
         _applied = config.LoadInitial();
         // Traffic first: the proxy serves the stored active slots even while Docker is unreachable.
         await recovery.RestoreRoutesAsync(cancellationToken);
+        _routesRestored = true;
         config.StartWatching();
         readiness.Report($"connecting to Docker at {options.Value.Docker}");
         await base.StartAsync(cancellationToken);
@@ -52,6 +74,19 @@ public sealed partial class EngineService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!lease.IsHeld)
+        {
+            await lease.Held.WaitAsync(stoppingToken);
+            readiness.Report("opening the database");
+            await InitializeDatabaseAsync(stoppingToken);
+            if (!_routesRestored)
+            {
+                await recovery.RestoreRoutesAsync(stoppingToken);
+            }
+
+            config.StartWatching();
+        }
+
         await ReconcileWhenDockerAnswersAsync(stoppingToken);
         readiness.MarkReconciled();
 
@@ -67,6 +102,20 @@ public sealed partial class EngineService(
             }
 
             _applied = next;
+        }
+    }
+
+    private async Task InitializeDatabaseAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await database.InitializeAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is DbException or IOException or UnauthorizedAccessException)
+        {
+            // e.g. a folder the service user may not write, or a file another program holds locked.
+            var file = Path.GetFullPath(options.Value.Database);
+            throw new EngineStartException($"the database {file} (Cutover:Database) cannot be opened: {ex.Message.ReplaceLineEndings(" ")}", ex);
         }
     }
 
@@ -118,5 +167,11 @@ public sealed partial class EngineService(
 
         [LoggerMessage(4, LogLevel.Error, "Applying the new apps.yaml failed")]
         public static partial void ApplyFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(5, LogLevel.Warning, "Another Cutover (pid {ProcessId}) runs on this database: taking over; the engine starts once it has drained")]
+        public static partial void TakingOver(ILogger logger, int processId);
+
+        [LoggerMessage(6, LogLevel.Warning, "The stored routes cannot be read before this release migrates the database; apps are served once the running host has let go (a plain restart's gap)")]
+        public static partial void RoutesUnreadable(ILogger logger, Exception exception);
     }
 }

@@ -32,6 +32,7 @@ internal sealed class AppListener : IAsyncDisposable
         IPEndPoint endpoint,
         RequestDelegate handler,
         IServiceProvider services,
+        SharedListenSockets sockets,
         CancellationToken cancellationToken)
     {
         var loggerFactory = (ILoggerFactory?)services.GetService(typeof(ILoggerFactory)) ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
@@ -47,7 +48,9 @@ internal sealed class AppListener : IAsyncDisposable
         options.Limits.MaxRequestBodySize = null;
         options.Listen(endpoint, listen => listen.Protocols = HttpProtocols.Http1);
 
-        var transport = new SocketTransportFactory(Options.Create(new SocketTransportOptions()), loggerFactory);
+        var transport = new SocketTransportFactory(
+            Options.Create(new SocketTransportOptions { CreateBoundListenSocket = sockets.CreateBound }),
+            loggerFactory);
         var server = new KestrelServer(Options.Create(options), transport, loggerFactory);
         try
         {
@@ -63,6 +66,10 @@ internal sealed class AppListener : IAsyncDisposable
     }
 
     /// <summary>Stops accepting, lets open requests finish until <paramref name="cancellationToken"/> fires, then closes them.</summary>
+    /// <remarks>
+    /// Kestrel closes idle keep-alive connections at once and answers requests still running with
+    /// <c>Connection: close</c>; upgraded connections stay until they end or the token fires.
+    /// </remarks>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _server.StopAsync(cancellationToken);

@@ -1,6 +1,9 @@
 using Cutover.Engine;
+using Cutover.Engine.Hosting;
 using Cutover.Engine.Traffic;
+using Cutover.Proxy.Listeners;
 using Cutover.Web.Api;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 
 namespace Cutover.Web.Composition;
 
@@ -13,7 +16,15 @@ public static class CutoverHostExtensions
         builder.WebHost.UseUrls(adminUrl);
 
         builder.Services.AddCutoverEngine();
+        // Every listener, the admin one too, can be shared with a host taking over from this one (see README, Upgrades).
+        builder.Services.AddSingleton(sp => new SharedListenSockets(() => !sp.GetRequiredService<EngineLease>().IsHeld));
+        builder.Services.AddOptions<SocketTransportOptions>()
+            .Configure<SharedListenSockets>((transport, sockets) => transport.CreateBoundListenSocket = sockets.CreateBound);
         builder.Services.AddCutoverProxy();
+        builder.Services.AddHostedService<GracefulStop>();
+        builder.Services.AddHostedService<TakeoverSequence>();
+        // Each app's drain timeouts bound the stop (GracefulStop); this only keeps the host from cutting it shorter.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromMinutes(15));
         builder.Services.AddSingleton<ITrafficSwitch, ProxyTrafficSwitch>();
         builder.Services.AddSingleton(new HostStart(TimeProvider.System.GetUtcNow()));
         builder.AddCutoverApi();

@@ -76,6 +76,8 @@ internal sealed partial record StartupRefusal(int ExitCode, IReadOnlyList<string
                 return config.Problems.Select(p => p.ToString());
             case EngineStartException engine:
                 return [engine.Message];
+            case EngineLockedException locked:
+                return [locked.Message];
         }
 
         if (BindFailure().Match(problem.Message) is { Success: true } bind)

@@ -85,6 +85,8 @@ internal sealed class EngineHarness : IAsyncDisposable
             .AddSingleton<IHealthProbe>(new ScriptedHealthProbe(time))
             .BuildServiceProvider();
 
+        // As the engine's start does: the lock first (the health monitor waits for it), then the database.
+        services.GetRequiredService<Cutover.Engine.Hosting.EngineLease>().TryAcquire();
         await services.GetRequiredService<DatabaseInitializer>().InitializeAsync(CancellationToken.None);
         services.GetRequiredService<AppsConfigMonitor>().LoadInitial();
         // As the engine does once reconciled: from here on the console and the API take changes.
