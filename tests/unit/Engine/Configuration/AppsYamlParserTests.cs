@@ -14,33 +14,7 @@ public sealed class AppsYamlParserTests : IDisposable
     public void Parse_TheFullSample_ReadsEveryField()
     {
         var envFile = _folder.Write("shop.env", "SECRET=1\n");
-        var config = _folder.Parse("""
-            apps:
-              shop:
-                image: localhost:5000/shop:1.4.2
-                pull: always
-                listen: 0.0.0.0:8080
-                slots: { blue: 18080, green: 18081 }
-                container:
-                  port: 9000
-                  env: { ASPNETCORE_ENVIRONMENT: Production, WORKERS: 4 }
-                  env_file: shop.env
-                  volumes: ["/srv/shop/data:/data", "cache:/cache:ro"]
-                  memory: 512m
-                  cpus: 1.5
-                  command: ["./shop", "--serve"]
-                health:
-                  path: /health
-                  expect: 200-299
-                  interval: 2s
-                  timeout: 500ms
-                  healthy_after: 4
-                  start_grace: 5s
-                  deadline: 1m
-                drain:
-                  timeout: 45s
-                  websocket_timeout: 1.5s
-            """);
+        var config = _folder.Parse(YamlSamples.EveryKey);
 
         Assert.Equal(_folder.YamlPath, config.Path);
         var shop = Assert.Single(config.Apps).Value;
