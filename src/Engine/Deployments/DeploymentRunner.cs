@@ -242,13 +242,16 @@ public sealed partial class DeploymentRunner(
         var outcome = await traffic.DrainAsync(spec.Name, previous, spec.Drain, progress, cancellationToken);
 
         var old = await state.GetContainerAsync(spec.Name, previous, cancellationToken);
-        if (old is not null)
+        if (old is null || !(await runtime.ListManagedAsync(cancellationToken)).Any(c => c.Id == old.ContainerId))
         {
-            // Stopped, not removed: a rollback is then a start and a health check, with no pull.
-            await runtime.StopAsync(old.ContainerId, options.Value.StopTimeout, cancellationToken);
-            await state.SetContainerRunningAsync(spec.Name, previous, false, cancellationToken);
+            // e.g. self-healing replaced a container that was removed: there is nothing to stop, nor to keep.
+            await state.ForgetContainerAsync(spec.Name, previous, cancellationToken);
+            return $"{outcome}; the {previous.Name()} container was already gone";
         }
 
+        // Stopped, not removed: a rollback is then a start and a health check, with no pull.
+        await runtime.StopAsync(old.ContainerId, options.Value.StopTimeout, cancellationToken);
+        await state.SetContainerRunningAsync(spec.Name, previous, false, cancellationToken);
         return $"{outcome}; {previous.Name()} stopped and kept for rollback";
     }
 

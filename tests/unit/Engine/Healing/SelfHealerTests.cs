@@ -37,6 +37,8 @@ public sealed class SelfHealerTests : IAsyncLifetime
         Assert.Equal(("demo:v2", "engine", DeploymentStatus.Completed), (newest.Image, newest.RequestedBy, newest.Status));
         Assert.True(_engine.Runtime.In("shop", newest.Slot)!.Running);
         Assert.Equal(newest.Slot, _engine.Traffic.ActiveOf("shop"));
+        Assert.EndsWith($"the {v2.Slot.Name()} container was already gone", newest.Steps[^1].Message);
+        Assert.Null(await _engine.State.GetContainerAsync("shop", v2.Slot, CancellationToken.None));
     }
 
     [Fact]
