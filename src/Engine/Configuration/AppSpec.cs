@@ -56,9 +56,13 @@ public sealed record ContainerSpec(
     public static ContainerSpec Default { get; } =
         new(DefaultPort, new Dictionary<string, string>(), null, [], null, null, []);
 
+    /// <summary>How Docker runs the container (network, restart, logs, privileges, labels); an init property so existing constructions keep the defaults.</summary>
+    public ContainerRunSpec Run { get; init; } = ContainerRunSpec.Default;
+
     /// <summary>Value equality, including the collections (records compare those by reference).</summary>
     public bool SameAs(ContainerSpec other) =>
         Port == other.Port
+        && Run.SameAs(other.Run)
         && EnvFile == other.EnvFile
         && MemoryBytes == other.MemoryBytes
         && Cpus == other.Cpus
@@ -95,6 +99,9 @@ public sealed record HealthSpec(
         3,
         TimeSpan.Zero,
         TimeSpan.FromSeconds(60));
+
+    /// <summary>The Host header of health checks (e.g. an app that answers only its own name); null sends 127.0.0.1:PORT.</summary>
+    public string? Host { get; init; }
 }
 
 /// <summary>How long the old slot's traffic may stay after a switch.</summary>

@@ -24,8 +24,13 @@ public static partial class AppsYamlParser
     private static readonly string[] RootKeys = ["apps"];
     private static readonly string[] AppKeys = ["image", "pull", "listen", "slots", "container", "health", "drain", "proxy"];
     private static readonly string[] SlotKeys = ["blue", "green"];
-    private static readonly string[] ContainerKeys = ["port", "env", "env_file", "volumes", "memory", "cpus", "command"];
-    private static readonly string[] HealthKeys = ["path", "expect", "interval", "timeout", "healthy_after", "start_grace", "deadline"];
+    private static readonly string[] ContainerKeys =
+    [
+        "port", "env", "env_file", "volumes", "memory", "cpus", "command",
+        "network", "restart", "log", "read_only", "tmpfs", "user", "cap_drop", "cap_add", "no_new_privileges", "extra_hosts", "labels", "stop_timeout", "allow_host_mounts",
+    ];
+
+    private static readonly string[] HealthKeys = ["path", "expect", "interval", "timeout", "healthy_after", "start_grace", "deadline", "host"];
     private static readonly string[] DrainKeys = ["timeout", "websocket_timeout"];
     private static readonly string[] ProxyKeys = ["idle_timeout"];
 
@@ -132,7 +137,7 @@ public static partial class AppsYamlParser
     private static partial Regex AddressAndPort();
 
     /// <summary>One read of one file: the problems found so far, and where in the file they are.</summary>
-    private sealed class Reader(string file, IReadOnlySet<int> reservedPorts, TimeProvider time)
+    private sealed partial class Reader(string file, IReadOnlySet<int> reservedPorts, TimeProvider time)
     {
         private readonly List<ConfigProblem> _problems = [];
         private readonly List<PortClaim> _ports = [];
@@ -358,9 +363,10 @@ public static partial class AppsYamlParser
             var memory = FieldValue(fields, "memory", path, ReadMemory, ref ok);
             var cpus = FieldValue(fields, "cpus", path, ReadCpus, ref ok);
             var command = Field(fields, "command", path, Strings, ref ok);
+            var run = ReadRun(fields, path, ref ok);
             var defaults = ContainerSpec.Default;
-            return ok
-                ? new ContainerSpec(port ?? defaults.Port, env ?? defaults.Env, envFile, volumes ?? defaults.Volumes, memory, cpus, command ?? defaults.Command)
+            return ok && run is not null
+                ? new ContainerSpec(port ?? defaults.Port, env ?? defaults.Env, envFile, volumes ?? defaults.Volumes, memory, cpus, command ?? defaults.Command) { Run = run }
                 : null;
         }
 
@@ -498,6 +504,7 @@ public static partial class AppsYamlParser
             var healthyAfter = FieldValue(fields, "healthy_after", path, ReadHealthyAfter, ref ok);
             var startGrace = FieldValue(fields, "start_grace", path, AnyDuration, ref ok);
             var deadline = FieldValue(fields, "deadline", path, PositiveDuration, ref ok);
+            var host = Field(fields, "host", path, ReadHealthHost, ref ok);
             var defaults = HealthSpec.Default;
             return ok
                 ? new HealthSpec(
@@ -507,7 +514,7 @@ public static partial class AppsYamlParser
                     timeout ?? defaults.Timeout,
                     healthyAfter ?? defaults.HealthyAfter,
                     startGrace ?? defaults.StartGrace,
-                    deadline ?? defaults.Deadline)
+                    deadline ?? defaults.Deadline) { Host = host }
                 : null;
         }
 

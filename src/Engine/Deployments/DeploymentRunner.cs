@@ -62,7 +62,7 @@ public sealed partial class DeploymentRunner(
                 spec.Name, deployment.Slot, started.Port, spec.Health, id, ct => WhyNotRunningAsync(containerId, ct), cancellationToken);
             if (!verdict.Healthy)
             {
-                await RollBackAsync(deployment, containerId, verdict.Reason!, stopping);
+                await RollBackAsync(deployment, spec, containerId, verdict.Reason!, stopping);
                 return;
             }
 
@@ -88,11 +88,11 @@ public sealed partial class DeploymentRunner(
         catch (Exception) when (!switched && run.CancelledBy is { } cancelledBy)
         {
             // Whatever the interrupted step threw (a cancelled pull surfaces as an I/O error), the cause is the cancel.
-            await CancelAsync(deployment, started?.ContainerId, cancelledBy, stopping);
+            await CancelAsync(deployment, spec, started?.ContainerId, cancelledBy, stopping);
         }
         catch (Exception ex)
         {
-            await FailAsync(deployment, switched, started?.ContainerId, ex, stopping);
+            await FailAsync(deployment, spec, switched, started?.ContainerId, ex, stopping);
         }
     }
 
@@ -188,7 +188,7 @@ public sealed partial class DeploymentRunner(
                 spec.Container.MemoryBytes,
                 spec.Container.Cpus,
                 spec.Container.Command,
-                tracked?.ContainerId),
+                tracked?.ContainerId) { Run = spec.Container.Run },
             cancellationToken);
         await state.SaveContainerAsync(
             new ContainerRecord
@@ -250,28 +250,28 @@ public sealed partial class DeploymentRunner(
         }
 
         // Stopped, not removed: a rollback is then a start and a health check, with no pull.
-        await runtime.StopAsync(old.ContainerId, options.Value.StopTimeout, cancellationToken);
+        await runtime.StopAsync(old.ContainerId, StopTimeoutOf(spec), cancellationToken);
         await state.SetContainerRunningAsync(spec.Name, previous, false, cancellationToken);
         return $"{outcome}; {previous.Name()} stopped and kept for rollback";
     }
 
-    private async Task RollBackAsync(DeploymentView deployment, string containerId, string reason, CancellationToken cancellationToken)
+    private async Task RollBackAsync(DeploymentView deployment, AppSpec spec, string containerId, string reason, CancellationToken cancellationToken)
     {
         // A probe error can quote what the app answered; the reason is logged, stored and audited.
         reason = redactor.Redact(reason);
         Log.RolledBack(logger, deployment.App, deployment.Id, reason);
-        await StopQuietlyAsync(deployment, containerId, cancellationToken);
+        await StopQuietlyAsync(deployment, StopTimeoutOf(spec), containerId, cancellationToken);
         var serving = deployment.PreviousSlot is { } previous ? $"{previous.Name()} keeps serving" : "nothing was serving";
         await deployments.TransitionAsync(deployment.Id, DeploymentStatus.RolledBack, $"{reason}; new container stopped, {serving}", cancellationToken, reason);
         await audit.AppendAsync("engine", "deployment.rolled_back", "failed", deployment.App, reason, cancellationToken, deployment.Id);
     }
 
-    private async Task CancelAsync(DeploymentView deployment, string? containerId, string cancelledBy, CancellationToken cancellationToken)
+    private async Task CancelAsync(DeploymentView deployment, AppSpec spec, string? containerId, string cancelledBy, CancellationToken cancellationToken)
     {
         Log.Cancelled(logger, deployment.App, deployment.Id, cancelledBy);
         if (containerId is not null)
         {
-            await StopQuietlyAsync(deployment, containerId, cancellationToken);
+            await StopQuietlyAsync(deployment, StopTimeoutOf(spec), containerId, cancellationToken);
         }
 
         var serving = deployment.PreviousSlot is { } previous ? $"{previous.Name()} keeps serving" : "nothing was serving";
@@ -280,7 +280,7 @@ public sealed partial class DeploymentRunner(
         await audit.AppendAsync("engine", "deployment.cancelled", "ok", deployment.App, detail, cancellationToken, deployment.Id);
     }
 
-    private async Task FailAsync(DeploymentView deployment, bool switched, string? containerId, Exception ex, CancellationToken cancellationToken)
+    private async Task FailAsync(DeploymentView deployment, AppSpec spec, bool switched, string? containerId, Exception ex, CancellationToken cancellationToken)
     {
         // Docker's errors can quote the container's output or environment: masked before they are logged or stored.
         var reason = redactor.Redact(ex.Message);
@@ -288,7 +288,7 @@ public sealed partial class DeploymentRunner(
         var message = ex is ContainerRuntimeException ? reason : $"{ex.GetType().Name}: {reason}";
         if (!switched && containerId is not null)
         {
-            await StopQuietlyAsync(deployment, containerId, cancellationToken);
+            await StopQuietlyAsync(deployment, StopTimeoutOf(spec), containerId, cancellationToken);
         }
 
         var detail = switched ? $"{message} (traffic already on {deployment.Slot.Name()})" : message;
@@ -296,11 +296,14 @@ public sealed partial class DeploymentRunner(
         await audit.AppendAsync("engine", "deployment.failed", "failed", deployment.App, detail, cancellationToken, deployment.Id);
     }
 
-    private async Task StopQuietlyAsync(DeploymentView deployment, string containerId, CancellationToken cancellationToken)
+    /// <summary>The app's own container.stop_timeout, or the host's Cutover:StopTimeout.</summary>
+    private TimeSpan StopTimeoutOf(AppSpec spec) => spec.Container.Run.StopTimeout ?? options.Value.StopTimeout;
+
+    private async Task StopQuietlyAsync(DeploymentView deployment, TimeSpan stopTimeout, string containerId, CancellationToken cancellationToken)
     {
         try
         {
-            await runtime.StopAsync(containerId, options.Value.StopTimeout, cancellationToken);
+            await runtime.StopAsync(containerId, stopTimeout, cancellationToken);
             await state.SetContainerRunningAsync(deployment.App, deployment.Slot, false, cancellationToken);
         }
         catch (ContainerRuntimeException ex)

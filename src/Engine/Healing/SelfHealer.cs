@@ -190,7 +190,7 @@ public sealed partial class SelfHealer(
         var what = Describe(slot, trigger, gone: container is null);
         if (!budget.TryTake(time.GetUtcNow(), out var attempt))
         {
-            await GiveUpAsync(app, slot, container, what, attempt, budget, cancellationToken);
+            await GiveUpAsync(spec, slot, container, what, attempt, budget, cancellationToken);
             return;
         }
 
@@ -254,14 +254,15 @@ public sealed partial class SelfHealer(
         }
     }
 
-    private async Task GiveUpAsync(string app, Slot slot, ManagedContainer? container, string what, int attempts, HealBudget budget, CancellationToken cancellationToken)
+    private async Task GiveUpAsync(AppSpec spec, Slot slot, ManagedContainer? container, string what, int attempts, HealBudget budget, CancellationToken cancellationToken)
     {
+        var app = spec.Name;
         budget.GaveUp = true;
         var stopped = string.Empty;
         if (container is not null)
         {
             // Docker's restart policy would go on restarting it in a loop; stopped, it stays down until deployed again.
-            await runtime.StopAsync(container.Id, options.Value.StopTimeout, cancellationToken);
+            await runtime.StopAsync(container.Id, spec.Container.Run.StopTimeout ?? options.Value.StopTimeout, cancellationToken);
             await state.SetContainerRunningAsync(app, slot, false, cancellationToken);
             stopped = "; stopped it so that it does not restart in a loop";
         }

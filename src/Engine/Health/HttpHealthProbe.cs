@@ -27,6 +27,12 @@ public sealed class HttpHealthProbe(TimeProvider time) : IHealthProbe, IDisposab
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{port}{spec.Path}");
             request.Headers.UserAgent.ParseAdd("Cutover-HealthCheck/1.0");
+            if (spec.Host is { } host)
+            {
+                // An app that answers only its public name (virtual hosts, Host filtering) is checked under that name.
+                request.Headers.Host = host;
+            }
+
             using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             var status = (int)response.StatusCode;
             var healthy = spec.Expect.Contains(status);

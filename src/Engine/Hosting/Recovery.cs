@@ -166,7 +166,7 @@ public sealed partial class Recovery(
         foreach (var idle in present.Where(c => c.App == spec.Name && c.Running && c != activeContainer))
         {
             // e.g. a crash mid-drain left the old slot running: it serves nothing now.
-            await runtime.StopAsync(idle.Id, options.Value.StopTimeout, cancellationToken);
+            await runtime.StopAsync(idle.Id, spec.Container.Run.StopTimeout ?? options.Value.StopTimeout, cancellationToken);
             await state.SetContainerRunningAsync(spec.Name, idle.Slot, false, cancellationToken);
         }
 

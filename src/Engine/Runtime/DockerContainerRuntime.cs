@@ -177,6 +177,12 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         ArgumentOutOfRangeException.ThrowIfGreaterThan(spec.ContainerPort, 65535);
 
         var name = spec.ContainerName;
+        if (spec.Run.Network is { } network)
+        {
+            // Checked before anything is removed: a missing network must leave the slot as it was.
+            await CheckNetworkAsync(name, network, cancellationToken).ConfigureAwait(false);
+        }
+
         await RemoveExistingAsync(name, spec.Replaces, cancellationToken).ConfigureAwait(false);
 
         var parameters = BuildCreateParameters(spec);
@@ -471,7 +477,7 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
     private CreateContainerParameters BuildCreateParameters(SlotContainerSpec spec)
     {
         var port = $"{spec.ContainerPort.ToString(CultureInfo.InvariantCulture)}/tcp";
-        return new CreateContainerParameters
+        var parameters = new CreateContainerParameters
         {
             Name = spec.ContainerName,
             Image = spec.Image,
@@ -496,9 +502,37 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
                 Binds = spec.Volumes.Count > 0 ? [.. spec.Volumes] : null!,
                 Memory = spec.MemoryBytes ?? 0,
                 NanoCPUs = spec.Cpus is { } cpus ? (long)Math.Round(cpus * 1_000_000_000d) : 0,
-                RestartPolicy = new RestartPolicy { Name = RestartPolicyKind.UnlessStopped },
             },
         };
+        spec.Run.ApplyTo(parameters);
+        return parameters;
+    }
+
+    /// <summary>The app's network must exist, and be one whose containers can publish the slot port on 127.0.0.1.</summary>
+    private async Task CheckNetworkAsync(string name, string network, CancellationToken cancellationToken)
+    {
+        NetworkResponse found;
+        try
+        {
+            found = await CallAsync(ct => _client.Networks.InspectNetworkAsync(network, ct), _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw new ContainerRuntimeException(
+                $"Cannot create {name}: the network '{network}' (container.network) does not exist on this Docker daemon; "
+                + $"create it (docker network create {network}) or change container.network.", ex);
+        }
+        catch (DockerApiException ex)
+        {
+            throw new ContainerRuntimeException($"Cannot create {name}: the network '{network}' (container.network) cannot be inspected: {ErrorText(ex)}", ex);
+        }
+
+        if (DockerRunSettings.UnpublishableDrivers.Contains(found.Driver ?? string.Empty))
+        {
+            throw new ContainerRuntimeException(
+                $"Cannot create {name}: the network '{network}' (container.network) uses the '{found.Driver}' driver, whose containers cannot "
+                + "publish the slot port on 127.0.0.1; use a bridge network (docker network create NAME).");
+        }
     }
 
     private static uint StopSeconds(TimeSpan timeout)

@@ -1,3 +1,4 @@
+using Cutover.Engine.Configuration;
 using Cutover.Engine.Model;
 
 namespace Cutover.Engine.Runtime;
@@ -65,6 +66,9 @@ public sealed record SlotContainerSpec(
     IReadOnlyList<string> Command,
     string? Replaces = null)
 {
+    /// <summary>How Docker runs it: network, restart, log, privileges, labels, stop timeout (an init property, so existing constructions keep the defaults).</summary>
+    public ContainerRunSpec Run { get; init; } = ContainerRunSpec.Default;
+
     /// <summary>cutover-&lt;app&gt;-&lt;slot&gt;.</summary>
     public string ContainerName => ContainerNaming.NameOf(App, Slot);
 }

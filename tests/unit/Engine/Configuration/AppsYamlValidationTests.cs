@@ -50,7 +50,7 @@ public sealed class AppsYamlValidationTests : IDisposable
         var problem = Assert.Single(_folder.Problems(Shop + "    health: [/health]\n"));
 
         AssertAt(problem, 6, 13, "apps.shop.health");
-        Assert.Equal("must be a mapping with the keys path, expect, interval, timeout, healthy_after, start_grace, deadline; found a list", problem.Message);
+        Assert.Equal("must be a mapping with the keys path, expect, interval, timeout, healthy_after, start_grace, deadline, host; found a list", problem.Message);
     }
 
     [Fact]

@@ -19,6 +19,12 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
 
     public ConcurrentQueue<string> Calls { get; } = new();
 
+    /// <summary>Every spec a container was created from, in order.</summary>
+    public ConcurrentQueue<SlotContainerSpec> Created { get; } = new();
+
+    /// <summary>Every stop, with the timeout it was given.</summary>
+    public ConcurrentQueue<(string ContainerId, TimeSpan Timeout)> Stops { get; } = new();
+
     public bool Reachable { get; set; } = true;
 
     /// <summary>Containers exit as soon as they start, as an app that crashes at boot does.</summary>
@@ -60,6 +66,7 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
         var container = new ManagedContainer(id, spec.ContainerName, spec.App, spec.Slot, spec.Image, spec.DeploymentId, false, "created", null, Instance);
         _containers[id] = container;
         Calls.Enqueue($"create {spec.ContainerName} {spec.Image}");
+        Created.Enqueue(spec);
         return Task.FromResult(container);
     }
 
@@ -75,7 +82,11 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
 
     public Task StartAsync(string containerId, CancellationToken cancellationToken) => Set(containerId, running: !ExitOnStart, "start");
 
-    public Task StopAsync(string containerId, TimeSpan timeout, CancellationToken cancellationToken) => Set(containerId, running: false, "stop");
+    public Task StopAsync(string containerId, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        Stops.Enqueue((containerId, timeout));
+        return Set(containerId, running: false, "stop");
+    }
 
     public Task RemoveAsync(string containerId, CancellationToken cancellationToken)
     {
