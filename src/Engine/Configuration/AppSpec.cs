@@ -120,11 +120,29 @@ public sealed record ProxySpec(TimeSpan? IdleTimeout)
     /// <summary>The longest idle_timeout apps.yaml accepts; longer than this, <c>none</c> says it better.</summary>
     public static readonly TimeSpan MaxIdleTimeout = TimeSpan.FromHours(24);
 
+    /// <summary>The most trusted_proxies entries an app may list; a real front needs a handful.</summary>
+    public const int MaxTrustedProxies = 64;
+
     public static ProxySpec Default { get; } = new((TimeSpan?)null);
 
+    /// <summary>
+    /// The networks whose X-Forwarded-*, Forwarded and X-Real-IP headers reach the backend as sent (X-Forwarded-For
+    /// appended to); from any other peer the proxy replaces them from the connection. Empty: trust nobody.
+    /// </summary>
+    public IReadOnlyList<IPNetwork> TrustedProxies { get; init; } = [];
+
+    /// <summary>Value equality, including the list (records compare that by reference), so a reload that repeats the same networks is no change.</summary>
+    public bool Equals(ProxySpec? other) =>
+        other is not null && IdleTimeout == other.IdleTimeout && TrustedProxies.SequenceEqual(other.TrustedProxies);
+
+    public override int GetHashCode() => HashCode.Combine(IdleTimeout, TrustedProxies.Count);
+
     /// <summary>As apps.yaml would say it, for the audit trail.</summary>
-    public override string ToString() =>
-        $"idle_timeout {(IdleTimeout is { } t ? t.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) + "s" : "none")}";
+    public override string ToString()
+    {
+        var idle = $"idle_timeout {(IdleTimeout is { } t ? t.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) + "s" : "none")}";
+        return TrustedProxies.Count == 0 ? idle : $"{idle}, trusted_proxies [{string.Join(", ", TrustedProxies)}]";
+    }
 }
 
 /// <summary>A whole, valid apps.yaml.</summary>

@@ -32,7 +32,7 @@ public static partial class AppsYamlParser
 
     private static readonly string[] HealthKeys = ["path", "expect", "interval", "timeout", "healthy_after", "start_grace", "deadline", "host"];
     private static readonly string[] DrainKeys = ["timeout", "websocket_timeout"];
-    private static readonly string[] ProxyKeys = ["idle_timeout"];
+    private static readonly string[] ProxyKeys = ["idle_timeout", "trusted_proxies"];
 
     /// <summary>Reads and validates the file at <paramref name="filePath"/>.</summary>
     /// <param name="reservedPorts">Ports the host itself listens on (e.g. the admin API); apps may not use them.</param>
@@ -605,7 +605,41 @@ public static partial class AppsYamlParser
                 ok &= TryReadIdleTimeout(idle.Value, $"{path}.idle_timeout", out idleTimeout);
             }
 
-            return ok ? new ProxySpec(idleTimeout) : null;
+            var trusted = Field(fields, "trusted_proxies", path, ReadTrustedProxies, ref ok);
+            return ok ? new ProxySpec(idleTimeout) { TrustedProxies = trusted ?? [] } : null;
+        }
+
+        private List<IPNetwork>? ReadTrustedProxies(YamlNode node, string path)
+        {
+            if (node is YamlSequenceNode { Children.Count: > ProxySpec.MaxTrustedProxies } tooMany)
+            {
+                Add(node.Start, path, $"lists {tooMany.Children.Count} networks; at most {ProxySpec.MaxTrustedProxies} are allowed (name the proxies in front of this app, or wider networks)");
+                return null;
+            }
+
+            if (List(node, path, ReadTrustedProxy) is not { } items)
+            {
+                return null;
+            }
+
+            // Each item was checked by ReadTrustedProxy, which parsed it already; parse again rather than carry two lists.
+            return [.. items.Select(TrustedProxy.Parse)];
+        }
+
+        private string? ReadTrustedProxy(YamlNode node, string path)
+        {
+            if (Text(node, path) is not { } text)
+            {
+                return null;
+            }
+
+            if (TrustedProxy.Check(text) is { } error)
+            {
+                Add(node.Start, path, error);
+                return null;
+            }
+
+            return text;
         }
 
         /// <summary><c>none</c> (null: never cut an idle WebSocket or stream) or a positive duration of at most a day.</summary>

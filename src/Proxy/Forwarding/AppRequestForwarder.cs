@@ -79,7 +79,7 @@ internal sealed partial class AppRequestForwarder
                 : idleTimeout is { } limit ? _requestConfig with { ActivityTimeout = limit }
                 : _unlimitedStreamConfig;
 
-            var error = await _forwarder.SendAsync(context, target.DestinationPrefix, _client, config, ForwardedHeadersTransformer.Instance);
+            var error = await _forwarder.SendAsync(context, target.DestinationPrefix, _client, config, app.Headers);
             if (error != ForwarderError.None)
             {
                 if (longLived && idleTimeout is { } cut && IsIdleCut(error, context))

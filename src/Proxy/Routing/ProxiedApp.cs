@@ -1,3 +1,4 @@
+using Cutover.Proxy.Forwarding;
 using Cutover.Proxy.Listeners;
 using Cutover.Proxy.Traffic;
 
@@ -13,11 +14,15 @@ internal sealed class ProxiedApp
     {
         _routerChanged = routerChanged;
         Config = config;
+        Headers = new ForwardedHeadersTransformer(config.TrustedProxies);
         Blue = new SlotTarget(Slot.Blue, config.BluePort, routerChanged);
         Green = new SlotTarget(Slot.Green, config.GreenPort, routerChanged);
     }
 
     public AppProxyConfig Config { get; private set; }
+
+    /// <summary>Sets the forwarding headers by the config's trusted proxies; replaced with the config.</summary>
+    public ForwardedHeadersTransformer Headers { get; private set; }
 
     public SlotTarget Blue { get; private set; }
 
@@ -56,6 +61,8 @@ internal sealed class ProxiedApp
             Green = new SlotTarget(Slot.Green, config.GreenPort, _routerChanged);
         }
 
+        // A request between these two lines may pair the new config with the old headers: either is a whole, valid answer.
+        Headers = ReferenceEquals(config.TrustedProxies, Headers.Trusted) ? Headers : new ForwardedHeadersTransformer(config.TrustedProxies);
         Config = config;
         Switch(active);
     }

@@ -3,6 +3,7 @@ using Cutover.Engine.Configuration;
 using Cutover.Engine.Traffic;
 using Cutover.Proxy;
 using Cutover.Proxy.Draining;
+using Cutover.Proxy.Forwarding;
 using Cutover.Proxy.Routing;
 using EngineSlot = Cutover.Engine.Model.Slot;
 using ProxySlot = Cutover.Proxy.Routing.Slot;
@@ -14,7 +15,11 @@ internal sealed class ProxyTrafficSwitch(TrafficRouter router) : ITrafficSwitch
 {
     public async Task<string?> ServeAsync(string app, IPEndPoint listen, SlotPorts ports, ProxySpec proxy, CancellationToken cancellationToken)
     {
-        var snapshot = await router.UpsertAsync(new AppProxyConfig(app, listen, ports.Blue, ports.Green, proxy.IdleTimeout), cancellationToken);
+        var config = new AppProxyConfig(app, listen, ports.Blue, ports.Green, proxy.IdleTimeout)
+        {
+            TrustedProxies = proxy.TrustedProxies.Count == 0 ? TrustedProxies.None : new TrustedProxies(proxy.TrustedProxies),
+        };
+        var snapshot = await router.UpsertAsync(config, cancellationToken);
         return snapshot.ListenerError;
     }
 

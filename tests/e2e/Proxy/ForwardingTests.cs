@@ -80,29 +80,11 @@ public sealed class ForwardingTests : IAsyncLifetime
         Assert.Equal("session=abc123; theme=dark", seen["Cookie"]);
         Assert.Equal("one, two", seen["X-Custom"]);
         Assert.Equal("Bearer token-value", seen["Authorization"]);
-        Assert.Equal("203.0.113.7, 127.0.0.1", seen["X-Forwarded-For"]);
+        // 127.0.0.1 is not a trusted proxy here: the chain it made up is replaced (ForwardedHeadersTests has more).
+        Assert.Equal("127.0.0.1", seen["X-Forwarded-For"]);
         Assert.Equal("http", seen["X-Forwarded-Proto"]);
         Assert.Equal("shop.example.test", seen["X-Forwarded-Host"]);
         Assert.Equal("127.0.0.1", seen["X-Real-IP"]);
-    }
-
-    [Fact]
-    public async Task Headers_SetByAnUpstreamTerminator_AreKept()
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/headers");
-        request.Headers.Add("X-Forwarded-Proto", "https");
-        request.Headers.Add("X-Forwarded-Host", "shop.example.test");
-        request.Headers.Add("X-Real-IP", "198.51.100.4");
-
-        using var response = await _proxy.Client.SendAsync(request);
-        var seen = new Dictionary<string, string>(
-            JsonSerializer.Deserialize<Dictionary<string, string>>(await response.Content.ReadAsStringAsync())!,
-            StringComparer.OrdinalIgnoreCase);
-
-        Assert.Equal("https", seen["X-Forwarded-Proto"]);
-        Assert.Equal("shop.example.test", seen["X-Forwarded-Host"]);
-        Assert.Equal("198.51.100.4", seen["X-Real-IP"]);
-        Assert.Equal("127.0.0.1", seen["X-Forwarded-For"]);
     }
 
     [Fact]

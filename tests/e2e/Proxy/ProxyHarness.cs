@@ -1,5 +1,6 @@
 using System.Net;
 using Cutover.Proxy;
+using Cutover.Proxy.Forwarding;
 using Cutover.Proxy.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -46,13 +47,18 @@ public sealed class ProxyHarness : IAsyncDisposable
 
     /// <summary>Starts both backends and the proxy, routing to blue.</summary>
     /// <param name="idleTimeout">The app's proxy.idle_timeout; null is apps.yaml's default, none.</param>
-    public static async Task<ProxyHarness> StartAsync(Slot? active = Slot.Blue, TimeSpan? idleTimeout = null)
+    /// <param name="trusted">The app's proxy.trusted_proxies; null is apps.yaml's default, nobody.</param>
+    public static async Task<ProxyHarness> StartAsync(Slot? active = Slot.Blue, TimeSpan? idleTimeout = null, TrustedProxies? trusted = null)
     {
         var blue = await TestBackend.StartAsync("blue");
         var green = await TestBackend.StartAsync("green");
         var services = CreateServices();
         var router = services.GetRequiredService<TrafficRouter>();
-        var snapshot = await router.UpsertAsync(new AppProxyConfig(App, new IPEndPoint(IPAddress.Loopback, 0), blue.Port, green.Port, idleTimeout));
+        var config = new AppProxyConfig(App, new IPEndPoint(IPAddress.Loopback, 0), blue.Port, green.Port, idleTimeout)
+        {
+            TrustedProxies = trusted ?? TrustedProxies.None,
+        };
+        var snapshot = await router.UpsertAsync(config);
         Assert.Null(snapshot.ListenerError);
         router.Switch(App, active);
         return new ProxyHarness(services, router, blue, green, new Uri($"http://{snapshot.Listening}/"));
