@@ -24,7 +24,7 @@ public static partial class AppsYamlParser
     private static readonly string[] RootKeys = ["apps"];
     private static readonly string[] AppKeys = ["image", "pull", "listen", "slots", "container", "health", "drain", "proxy"];
     private static readonly string[] SlotKeys = ["blue", "green"];
-    private static readonly string[] ContainerKeys = ["port", "env", "env_file", "volumes", "memory", "cpus", "command"];
+    private static readonly string[] ContainerKeys = ["port", "env", "env_file", "volumes", "memory", "cpus", "command", "secrets"];
     private static readonly string[] HealthKeys = ["path", "expect", "interval", "timeout", "healthy_after", "start_grace", "deadline"];
     private static readonly string[] DrainKeys = ["timeout", "websocket_timeout"];
     private static readonly string[] ProxyKeys = ["idle_timeout"];
@@ -358,10 +358,28 @@ public static partial class AppsYamlParser
             var memory = FieldValue(fields, "memory", path, ReadMemory, ref ok);
             var cpus = FieldValue(fields, "cpus", path, ReadCpus, ref ok);
             var command = Field(fields, "command", path, Strings, ref ok);
+            var secrets = Field(fields, "secrets", path, ReadSecretNames, ref ok);
             var defaults = ContainerSpec.Default;
             return ok
                 ? new ContainerSpec(port ?? defaults.Port, env ?? defaults.Env, envFile, volumes ?? defaults.Volumes, memory, cpus, command ?? defaults.Command)
+                {
+                    Secrets = secrets ?? defaults.Secrets,
+                }
                 : null;
+        }
+
+        private List<string>? ReadSecretNames(YamlNode node, string path) => List(node, path, ReadSecretName);
+
+        private string? ReadSecretName(YamlNode node, string path)
+        {
+            var name = Text(node, path);
+            if (name is not null && !EnvName().IsMatch(name))
+            {
+                Add(node.Start, path, $"'{name}' is not a valid environment variable name (letters, digits and '_', not starting with a digit)");
+                return null;
+            }
+
+            return name;
         }
 
         private Dictionary<string, string>? ReadEnv(YamlNode node, string path)
