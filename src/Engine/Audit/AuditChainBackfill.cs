@@ -27,14 +27,22 @@ public sealed partial class AuditChainBackfill(IDbContextFactory<CutoverDbContex
             return 0;
         }
 
-        // Legacy rows all precede the first chained one; nothing after that is chained here, for the same reason.
-        var firstHashed = await db.AuditEvents.Where(a => a.Hash != null).MinAsync(a => (long?)a.Id, cancellationToken) ?? long.MaxValue;
+        // The head came with the first chained row (same migration, same transaction as this): chained rows without
+        // a head mean it was removed, likely with the newest entries. Rebuilding it from the rows that remain would
+        // make that verify as intact; the next append records the gap instead (AuditLog), and verify reports it.
+        if (await db.AuditEvents.AnyAsync(a => a.Hash != null, cancellationToken))
+        {
+            Log.HeadMissing(logger);
+            return 0;
+        }
+
+        // Only legacy rows (or none): chain them all.
         var previous = AuditHash.Genesis;
         long chained = 0;
         long after = 0;
         while (true)
         {
-            var page = await db.AuditEvents.Where(a => a.Id > after && a.Id < firstHashed).OrderBy(a => a.Id).Take(PageSize).ToListAsync(cancellationToken);
+            var page = await db.AuditEvents.Where(a => a.Id > after).OrderBy(a => a.Id).Take(PageSize).ToListAsync(cancellationToken);
             foreach (var entry in page)
             {
                 entry.PreviousHash = previous;
@@ -74,5 +82,8 @@ public sealed partial class AuditChainBackfill(IDbContextFactory<CutoverDbContex
     {
         [LoggerMessage(1, LogLevel.Information, "Chained {Count} audit entries written before the trail was hash-chained")]
         public static partial void Chained(ILogger logger, long count);
+
+        [LoggerMessage(2, LogLevel.Warning, "The audit trail's head record is missing: entries may have been removed. It is not rebuilt; the next entry records the gap and verification reports it")]
+        public static partial void HeadMissing(ILogger logger);
     }
 }

@@ -9,8 +9,10 @@ namespace Cutover.Engine.Audit;
 /// <remarks>
 /// The chain alone cannot show that the newest entries were cut off: what remains is still a valid chain. The
 /// <see cref="AuditHead"/> row, written with every append, records the newest id, its hash and the count, so a
-/// truncation shows as a trail that ends early. Someone who can write the file can rewrite the head as well:
-/// this detects edits, it does not prevent them (that would need a key kept outside the database).
+/// truncation shows as a trail that ends early. A head found missing is never rebuilt from what remains: the
+/// append that finds it gone writes an <see cref="AuditHeadMissing"/> entry, reported here for good. Someone who
+/// can write the file can rewrite the head as well: this detects edits, it does not prevent them (that would need
+/// a key kept outside the database).
 /// </remarks>
 public sealed class AuditChainVerifier(IDbContextFactory<CutoverDbContext> dbFactory)
 {
@@ -82,6 +84,13 @@ public sealed class AuditChainVerifier(IDbContextFactory<CutoverDbContext> dbFac
         if (head is not null && entry.Id > head.LastId)
         {
             return $"entry {entry.Id} was added outside Cutover: the trail's head ends at entry {head.LastId}";
+        }
+
+        // Past this entry the chain is whole again, but the head it was checked against was lost before it: what
+        // was removed then cannot be told, and no later append makes it so.
+        if (entry.Action == AuditHeadMissing.Action && entry.Actor == AuditHeadMissing.Actor)
+        {
+            return $"entry {entry.Id} records that the trail's head record was missing, so removal of the entries before it cannot be ruled out";
         }
 
         return null;

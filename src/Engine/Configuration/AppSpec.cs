@@ -59,6 +59,9 @@ public sealed record ContainerSpec(
     /// <summary>How Docker runs the container (network, restart, logs, privileges, labels); an init property so existing constructions keep the defaults.</summary>
     public ContainerRunSpec Run { get; init; } = ContainerRunSpec.Default;
 
+    /// <summary>More variable names whose values are masked wherever Cutover shows or stores text (<c>container.secrets</c>).</summary>
+    public IReadOnlyList<string> Secrets { get; init; } = [];
+
     /// <summary>Value equality, including the collections (records compare those by reference).</summary>
     public bool SameAs(ContainerSpec other) =>
         Port == other.Port
@@ -68,7 +71,8 @@ public sealed record ContainerSpec(
         && Cpus == other.Cpus
         && Env.Count == other.Env.Count && Env.All(e => other.Env.TryGetValue(e.Key, out var v) && v == e.Value)
         && Volumes.SequenceEqual(other.Volumes)
-        && Command.SequenceEqual(other.Command);
+        && Command.SequenceEqual(other.Command)
+        && Secrets.SequenceEqual(other.Secrets);
 }
 
 /// <summary>An inclusive range of HTTP status codes a health check accepts.</summary>

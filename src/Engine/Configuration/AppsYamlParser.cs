@@ -27,7 +27,7 @@ public static partial class AppsYamlParser
     private static readonly string[] ContainerKeys =
     [
         "port", "env", "env_file", "volumes", "memory", "cpus", "command",
-        "network", "restart", "log", "read_only", "tmpfs", "user", "cap_drop", "cap_add", "no_new_privileges", "extra_hosts", "labels", "stop_timeout", "allow_host_mounts",
+        "network", "restart", "log", "read_only", "tmpfs", "user", "cap_drop", "cap_add", "no_new_privileges", "extra_hosts", "labels", "stop_timeout", "allow_host_mounts", "secrets",
     ];
 
     private static readonly string[] HealthKeys = ["path", "expect", "interval", "timeout", "healthy_after", "start_grace", "deadline", "host"];
@@ -364,10 +364,29 @@ public static partial class AppsYamlParser
             var cpus = FieldValue(fields, "cpus", path, ReadCpus, ref ok);
             var command = Field(fields, "command", path, Strings, ref ok);
             var run = ReadRun(fields, path, ref ok);
+            var secrets = Field(fields, "secrets", path, ReadSecretNames, ref ok);
             var defaults = ContainerSpec.Default;
             return ok && run is not null
-                ? new ContainerSpec(port ?? defaults.Port, env ?? defaults.Env, envFile, volumes ?? defaults.Volumes, memory, cpus, command ?? defaults.Command) { Run = run }
+                ? new ContainerSpec(port ?? defaults.Port, env ?? defaults.Env, envFile, volumes ?? defaults.Volumes, memory, cpus, command ?? defaults.Command)
+                {
+                    Run = run,
+                    Secrets = secrets ?? defaults.Secrets,
+                }
                 : null;
+        }
+
+        private List<string>? ReadSecretNames(YamlNode node, string path) => List(node, path, ReadSecretName);
+
+        private string? ReadSecretName(YamlNode node, string path)
+        {
+            var name = Text(node, path);
+            if (name is not null && !EnvName().IsMatch(name))
+            {
+                Add(node.Start, path, $"'{name}' is not a valid environment variable name (letters, digits and '_', not starting with a digit)");
+                return null;
+            }
+
+            return name;
         }
 
         private Dictionary<string, string>? ReadEnv(YamlNode node, string path)

@@ -7,6 +7,16 @@ public static partial class ImageReference
 {
     private const int MaxLength = 255;
 
+    /// <summary>How many characters of a reference an error message quotes.</summary>
+    public const int MaxShownLength = 256;
+
+    /// <summary>The reference as an error message quotes it: whole up to <see cref="MaxShownLength"/> characters, else cut and its length named.</summary>
+    /// <remarks>Whatever a caller sends is echoed back and may be stored; a 5 MB "image" must not be, twice.</remarks>
+    public static string Shown(string? reference) =>
+        reference is null || reference.Length <= MaxShownLength
+            ? reference ?? string.Empty
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{reference.AsSpan(0, MaxShownLength)}… ({reference.Length:N0} characters)");
+
     /// <param name="error">Why the reference is invalid, for the operator; null when valid.</param>
     public static bool IsValid(string? reference, out string? error)
     {

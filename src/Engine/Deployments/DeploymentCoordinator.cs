@@ -167,7 +167,7 @@ public sealed partial class DeploymentCoordinator(
 
         if (!ImageReference.IsValid(image, out var error))
         {
-            throw new DeploymentRequestException($"'{image}' is not a valid image reference: {error}");
+            throw new DeploymentRequestException($"'{ImageReference.Shown(image)}' is not a valid image reference: {error}");
         }
 
         return (new DeploymentRecord

@@ -65,7 +65,7 @@ public sealed class RollbackTargets(DeploymentStore deployments, AppStateStore s
     {
         if (!ImageReference.IsValid(image, out var error))
         {
-            throw new DeploymentRequestException($"'{image}' is not a valid image reference: {error}");
+            throw new DeploymentRequestException($"'{ImageReference.Shown(image)}' is not a valid image reference: {error}");
         }
 
         if (image == serving)

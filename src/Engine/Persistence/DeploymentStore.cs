@@ -1,12 +1,17 @@
 using Cutover.Engine.Deployments;
 using Cutover.Engine.Events;
 using Cutover.Engine.Persistence.Entities;
+using Cutover.Engine.Secrets;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cutover.Engine.Persistence;
 
 /// <summary>Deployments and their steps: every transition is stored before it takes effect, then published.</summary>
-public sealed class DeploymentStore(IDbContextFactory<CutoverDbContext> dbFactory, TimeProvider time, EngineEventStream events)
+/// <remarks>
+/// Step messages and errors quote Docker's errors and a failed container's output, which may hold a secret: they
+/// are redacted here, where every path to the table passes, whatever the caller already did.
+/// </remarks>
+public sealed class DeploymentStore(IDbContextFactory<CutoverDbContext> dbFactory, TimeProvider time, EngineEventStream events, SecretRedactor redactor)
 {
     /// <summary>Stores a new deployment as queued.</summary>
     public async Task<DeploymentView> CreateAsync(DeploymentRecord record, CancellationToken cancellationToken)
@@ -14,6 +19,8 @@ public sealed class DeploymentStore(IDbContextFactory<CutoverDbContext> dbFactor
         var now = time.GetUtcNow().UtcDateTime;
         record.Status = DeploymentStatus.Queued;
         record.CreatedAt = now;
+        record.Reason = Redact(record.Reason);
+        record.Error = Redact(record.Error);
         record.Steps.Add(new DeploymentStep { Status = DeploymentStatus.Queued, At = now, Message = record.Reason });
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         db.Deployments.Add(record);
@@ -33,11 +40,11 @@ public sealed class DeploymentStore(IDbContextFactory<CutoverDbContext> dbFactor
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var record = await db.Deployments.Include(d => d.Steps).SingleAsync(d => d.Id == id, cancellationToken);
         record.Status = status;
-        record.Steps.Add(new DeploymentStep { Status = status, At = now, Message = message });
+        record.Steps.Add(new DeploymentStep { Status = status, At = now, Message = Redact(message) });
         if (status.IsTerminal())
         {
             record.FinishedAt = now;
-            record.Error = error;
+            record.Error = Redact(error);
         }
 
         await db.SaveChangesAsync(cancellationToken);
@@ -142,4 +149,6 @@ public sealed class DeploymentStore(IDbContextFactory<CutoverDbContext> dbFactor
         events.Publish(new DeploymentChanged(time.GetUtcNow(), view));
         return view;
     }
+
+    private string? Redact(string? text) => text is null ? null : redactor.Redact(text);
 }

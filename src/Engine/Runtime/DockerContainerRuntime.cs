@@ -301,13 +301,20 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
                     async ct =>
                     {
                         using var stream = await _client.Containers.GetContainerLogsAsync(containerId, LogParameters(follow: false, tail), ct).ConfigureAwait(false);
-                        var lines = new List<string>();
+                        // Only the last lines are kept, each at most ContainerLogLines.MaxLineLength long: memory stays
+                        // bounded by tail × that, whatever the engine sends.
+                        var lines = new Queue<string>(Math.Min(tail, 1024));
                         await foreach (var line in ContainerLogLines.ReadAsync(stream, ct).ConfigureAwait(false))
                         {
-                            lines.Add(line);
+                            if (lines.Count == tail)
+                            {
+                                lines.Dequeue();
+                            }
+
+                            lines.Enqueue(line);
                         }
 
-                        return lines.Count > tail ? lines[^tail..] : (IReadOnlyList<string>)lines;
+                        return (IReadOnlyList<string>)lines.ToArray();
                     },
                     _options.RequestTimeout,
                     cancellationToken))

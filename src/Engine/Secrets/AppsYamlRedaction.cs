@@ -86,7 +86,7 @@ internal static class AppsYamlRedaction
                 continue;
             }
 
-            if (SecretName.IsSecret((key as YamlScalarNode)?.Value ?? string.Empty) || secrets.IsSecretValue(text))
+            if (secrets.IsSecretName((key as YamlScalarNode)?.Value ?? string.Empty) || secrets.IsSecretValue(text))
             {
                 edits.Add(Edit.Of(scalar, QuotedMask));
             }

@@ -13,12 +13,13 @@ public static class SecretName
     {
         "PASSWORD", "PASSWORDS", "PASSWD", "PASS", "PWD", "SECRET", "SECRETS", "TOKEN", "TOKENS", "KEY", "KEYS",
         "APIKEY", "CREDENTIAL", "CREDENTIALS", "CREDS", "CONNECTION", "CONNECTIONSTRING", "CONNECTIONSTRINGS",
-        "CONNSTR", "PRIVATE", "PRIVATEKEY", "AUTH", "CERT", "DSN",
+        "CONNSTR", "PRIVATE", "PRIVATEKEY", "AUTH", "CERT", "DSN", "PASSPHRASE", "PASSPHRASES",
     };
 
     private static readonly string[] Suffixes =
     [
-        "PASSWORD", "PASSWD", "SECRET", "TOKEN", "APIKEY", "CONNSTR", "CONNECTIONSTRING", "CREDENTIALS", "PRIVATEKEY", "ACCESSKEY",
+        "PASSWORD", "PASSWD", "PASSPHRASE", "SECRET", "TOKEN", "APIKEY", "CONNSTR", "CONNECTIONSTRING", "CREDENTIALS", "PRIVATEKEY",
+        "ACCESSKEY", "DSN",
     ];
 
     // Settings about a secret rather than the secret itself (CONNECTION_TIMEOUT=30, TOKEN_TTL=3600, AUTH_ENABLED=true):

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Cutover.Engine.Secrets;
 
-/// <summary>Masks secrets (<c>***</c>) in any text Cutover shows or stores: env values with secret-looking names and every env_file value.</summary>
+/// <summary>Masks secrets (<c>***</c>) in any text Cutover shows or stores: env values with secret-looking or listed names, every env_file value, passwords in URLs.</summary>
 /// <remarks>
 /// The secrets are worked out lazily from the config in force: again when a new apps.yaml is accepted (each is
 /// a new snapshot), and when one of its env files changed, which is checked at most every two seconds so that
@@ -28,7 +28,7 @@ public sealed partial class SecretRedactor(AppsConfigMonitor config, TimeProvide
         var redacted = new Dictionary<string, string>(env.Count, StringComparer.Ordinal);
         foreach (var (name, value) in env)
         {
-            redacted[name] = SecretName.IsSecret(name) || secrets.IsSecretValue(value) ? Mask : secrets.Redact(value);
+            redacted[name] = secrets.IsSecretName(name) || secrets.IsSecretValue(value) ? Mask : secrets.Redact(value);
         }
 
         return redacted;
@@ -80,10 +80,15 @@ public sealed partial class SecretRedactor(AppsConfigMonitor config, TimeProvide
         }
 
         var values = new List<string>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
         var envFiles = new Dictionary<string, EnvFileStamp>(StringComparer.Ordinal);
         foreach (var app in current.Apps.Values)
         {
-            values.AddRange(app.Container.Env.Where(e => SecretName.IsSecret(e.Key)).Select(e => e.Value));
+            var listed = app.Container.Secrets;
+            names.UnionWith(listed);
+            values.AddRange(app.Container.Env.Where(e => SecretName.IsSecret(e.Key) || listed.Contains(e.Key)).Select(e => e.Value));
+            // A URL's password is masked inside the URL anyway; known as a value, it is masked where it is quoted alone too.
+            values.AddRange(app.Container.Env.Values.SelectMany(UrlCredentials.Passwords));
             if (app.Container.EnvFile is not { } path)
             {
                 continue;
@@ -102,7 +107,7 @@ public sealed partial class SecretRedactor(AppsConfigMonitor config, TimeProvide
             }
         }
 
-        return new SecretSet(current, envFiles, values, time.GetTimestamp());
+        return new SecretSet(current, envFiles, values, time.GetTimestamp(), names);
     }
 
     private static partial class Log

@@ -11,11 +11,15 @@ internal sealed class SecretSet
 
     private readonly HashSet<string> _values;
     private readonly Regex? _pattern;
+    private readonly HashSet<string> _names;
     private long _checkedAt;
 
-    public SecretSet(AppsConfig? config, IReadOnlyDictionary<string, EnvFileStamp> envFiles, IEnumerable<string> values, long checkedAt)
+    /// <param name="names">Names apps list under <c>container.secrets</c>, masked beside those <see cref="SecretName"/> recognises.</param>
+    public SecretSet(
+        AppsConfig? config, IReadOnlyDictionary<string, EnvFileStamp> envFiles, IEnumerable<string> values, long checkedAt, IEnumerable<string>? names = null)
     {
         Config = config;
+        _names = (names ?? []).ToHashSet(StringComparer.Ordinal);
         EnvFiles = envFiles;
         _values = values.SelectMany(Variants).Where(v => v.Length >= MinimumValueLength).ToHashSet(StringComparer.Ordinal);
         _checkedAt = checkedAt;
@@ -44,7 +48,21 @@ internal sealed class SecretSet
 
     public bool IsSecretValue(string value) => _values.Contains(value);
 
-    public string Redact(string text) => _pattern is null || text.Length < MinimumValueLength ? text : _pattern.Replace(text, SecretRedactor.Mask);
+    /// <summary>Whether a variable of this name holds a secret: its name looks like one, or an app lists it under <c>container.secrets</c>.</summary>
+    /// <remarks>The listed names are not told apart by app: a name one app calls secret is masked in every app's view.</remarks>
+    public bool IsSecretName(string name) => _names.Contains(name) || SecretName.IsSecret(name);
+
+    /// <summary>The text with every known secret value, and every password in a URL, masked.</summary>
+    public string Redact(string text)
+    {
+        if (text.Length < MinimumValueLength)
+        {
+            return text;
+        }
+
+        var masked = _pattern is null ? text : _pattern.Replace(text, SecretRedactor.Mask);
+        return UrlCredentials.Mask(masked);
+    }
 
     /// <summary>The value as written and as a program is likely to print it: an env file's quotes and padding are kept by Docker but not by every reader.</summary>
     private static IEnumerable<string> Variants(string value)

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Cutover.Engine.Configuration;
 using Cutover.Engine.Deployments;
@@ -11,6 +13,9 @@ namespace Cutover.Web.Api;
 public static class DeploymentsApi
 {
     private const int MaxPageSize = 200;
+
+    /// <summary>A reason is a sentence for the history and the audit trail, which keeps it for ever: 1 KB of UTF-8 at most.</summary>
+    internal const int MaxReasonBytes = 1024;
 
     public static IEndpointRouteBuilder MapDeploymentsApi(this IEndpointRouteBuilder routes)
     {
@@ -50,7 +55,7 @@ public static class DeploymentsApi
 
         if (!ImageReference.IsValid(image, out var error))
         {
-            return ApiProblems.BadRequest($"'{image}' is not a valid image reference: {error}");
+            return ApiProblems.BadRequest($"'{ImageReference.Shown(image)}' is not a valid image reference: {error}");
         }
 
         if (DeploymentMetadata.Validate(body.Value.Metadata, out var metadata) is { } metadataError)
@@ -116,7 +121,7 @@ public static class DeploymentsApi
             case { ValueKind: JsonValueKind.String } text when text.GetString()!.Trim() is { Length: > 0 } image:
                 if (!ImageReference.IsValid(image, out var error))
                 {
-                    return $"\"to\": '{image}' is not a valid image reference: {error}";
+                    return $"\"to\": '{ImageReference.Shown(image)}' is not a valid image reference: {error}";
                 }
 
                 to = RollbackTo.ToImage(image);
@@ -144,6 +149,11 @@ public static class DeploymentsApi
         CancellationToken cancellationToken,
         RollbackTo? to = null)
     {
+        if (CheckReason(reason) is { } badReason)
+        {
+            return ApiProblems.BadRequest(badReason);
+        }
+
         if (WaitBound.Parse(context.Request.Query) is { Problem: { } badWait })
         {
             return badWait;
@@ -184,6 +194,12 @@ public static class DeploymentsApi
             ? TypedResults.Ok(view)
             : TypedResults.Json(view, statusCode: StatusCodes.Status202Accepted);
     }
+
+    /// <summary>Why the reason is refused (it is too long), or null.</summary>
+    internal static string? CheckReason(string? reason) =>
+        reason is not null && Encoding.UTF8.GetByteCount(reason) is var bytes and > MaxReasonBytes
+            ? string.Create(CultureInfo.InvariantCulture, $"\"reason\" is {bytes:N0} bytes long; it may be at most {MaxReasonBytes:N0} bytes (1 KB).")
+            : null;
 
     private static async Task<IResult> CancelAsync(long id, HttpContext context, DeploymentCoordinator coordinator, DeploymentStore store, CancellationToken cancellationToken)
     {

@@ -30,6 +30,12 @@ internal static class ApiComposition
         builder.Services.AddMutationRateLimit();
 
         builder.Services.AddProblemDetails();
+        // The admin listener takes small JSON bodies and forms only (the proxy's listeners have their own options).
+        // RequestBody answers an API body over this with a 413 problem; elsewhere the exception handler does, keeping
+        // the status of Kestrel's refusal instead of turning it into a 500.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestBody.MaxBytes);
+        builder.Services.Configure<ExceptionHandlerOptions>(handler =>
+            handler.StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
         builder.Services.ConfigureHttpJsonOptions(json => UseApiConventions(json.SerializerOptions));
         builder.Services.AddSignalR().AddJsonProtocol(json => UseApiConventions(json.PayloadSerializerOptions));
         builder.Services.AddHostedService<EventsHubBroadcaster>();

@@ -47,7 +47,7 @@ public sealed class ConsoleActions(DeploymentCoordinator coordinator, EngineRead
     public static string? ValidateImage(string? image) =>
         string.IsNullOrWhiteSpace(image) ? "Enter an image, e.g. shop:1.4.2."
         : ImageReference.IsValid(image.Trim(), out var error) ? null
-        : $"'{image.Trim()}' is not a valid image reference: {error}";
+        : $"'{ImageReference.Shown(image.Trim())}' is not a valid image reference: {error}";
 
     /// <summary>Refuses every change until the engine has reconciled, with the API's sentence (see <see cref="StartupGate"/>).</summary>
     private ActionOutcome? Starting() =>

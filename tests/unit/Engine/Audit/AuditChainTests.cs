@@ -123,6 +123,44 @@ public sealed class AuditChainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Append_AfterTheNewestEntriesAndTheHeadWereRemoved_RecordsTheGap_AndVerifyKeepsFailing()
+    {
+        await AppendManyAsync(5);
+        await SqlAsync("DELETE FROM audit_events WHERE Id >= 4");
+        await SqlAsync("DELETE FROM audit_head");
+        Assert.Equal("the trail's head record is missing, so removal of the newest entries cannot be ruled out", (await VerifyAsync()).Problem);
+
+        var next = await AppendAsync(6);
+
+        var stored = await ReadAllAsync();
+        Assert.Equal(new[] { 1L, 2L, 3L, 4L, 5L }, stored.Select(e => e.Id));
+        Assert.Equal((AuditHeadMissing.Actor, AuditHeadMissing.Action, "failed"), (stored[3].Actor, stored[3].Action, stored[3].Outcome));
+        Assert.Contains("the trail then ended at entry 3 and held 3 entries", stored[3].Detail, StringComparison.Ordinal);
+        Assert.Equal(5, next.Id);
+        var result = await VerifyAsync();
+        Assert.False(result.Valid);
+        Assert.Equal(4, result.FirstBrokenId);
+        Assert.Equal("entry 4 records that the trail's head record was missing, so removal of the entries before it cannot be ruled out", result.Problem);
+
+        // Later appends chain on normally; the gap stays on record.
+        await AppendAsync(7);
+        Assert.Equal(4, (await VerifyAsync()).FirstBrokenId);
+    }
+
+    [Fact]
+    public async Task Start_WithChainedEntriesButNoHead_DoesNotRebuildTheHead()
+    {
+        await AppendManyAsync(3);
+        await SqlAsync("DELETE FROM audit_head");
+
+        Assert.Equal(0, await _engine.Get<AuditChainBackfill>().ChainUnhashedAsync(CancellationToken.None));
+
+        var result = await VerifyAsync();
+        Assert.False(result.Valid);
+        Assert.Equal("the trail's head record is missing, so removal of the newest entries cannot be ruled out", result.Problem);
+    }
+
+    [Fact]
     public async Task Verify_EveryEntryRemoved_IsReported()
     {
         await AppendManyAsync(3);

@@ -29,6 +29,12 @@ public sealed class SecretNameTests
     [InlineData("DBPASSWORD")]
     [InlineData("myApiKey")]
     [InlineData("slack-token")]
+    [InlineData("GPG_PASSPHRASE")]
+    [InlineData("SSH_KEY_PASSPHRASE")]
+    [InlineData("SENTRYDSN")]
+    [InlineData("DB_DSN")]
+    [InlineData("SSH_PRIVATE_KEY")]
+    [InlineData("GCP_CREDENTIALS")]
     public void IsSecret_NamesThatHoldSecrets(string name) => Assert.True(SecretName.IsSecret(name), name);
 
     [Theory]
