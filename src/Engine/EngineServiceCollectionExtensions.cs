@@ -8,10 +8,12 @@ using Cutover.Engine.Health;
 using Cutover.Engine.Hosting;
 using Cutover.Engine.Instances;
 using Cutover.Engine.Persistence;
+using Cutover.Engine.Registries;
 using Cutover.Engine.Runtime;
 using Cutover.Engine.Secrets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -27,6 +29,12 @@ public static class EngineServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<DockerOptions>()
             .Configure<IOptions<EngineOptions>>((docker, engine) => docker.Endpoint = engine.Value.Docker);
+        services.AddOptions<RegistryOptions>()
+            .BindConfiguration(RegistryOptions.SectionName)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>();
+        services.AddSingleton(sp => new RegistryCredentials(
+            sp.GetRequiredService<IOptions<RegistryOptions>>(), sp.GetRequiredService<ILogger<RegistryCredentials>>()));
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddDbContextFactory<CutoverDbContext>((sp, db) =>
