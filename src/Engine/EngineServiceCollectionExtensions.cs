@@ -6,6 +6,7 @@ using Cutover.Engine.Events;
 using Cutover.Engine.Healing;
 using Cutover.Engine.Health;
 using Cutover.Engine.Hosting;
+using Cutover.Engine.Images;
 using Cutover.Engine.Instances;
 using Cutover.Engine.Persistence;
 using Cutover.Engine.Registries;
@@ -60,6 +61,8 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<IHealthProbe, HttpHealthProbe>();
         services.TryAddSingleton<IContainerRuntime, DockerContainerRuntime>();
 
+        services.AddSingleton<PulledImageStore>();
+        services.AddSingleton<ImageRetention>();
         services.AddSingleton<DeploymentRunner>();
         services.AddSingleton<RollbackTargets>();
         services.AddSingleton<DeploymentCoordinator>();

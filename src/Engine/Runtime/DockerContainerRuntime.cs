@@ -130,6 +130,36 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         Log.Pulled(_logger, image);
     }
 
+    public async Task<ImageRemoval> RemoveImageAsync(string image, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(image);
+        try
+        {
+            // Not forced: Docker then refuses (409) while any container uses the image, which is exactly the guard wanted.
+            await CallAsync(
+                    ct => _client.Images.DeleteImageAsync(image, new ImageDeleteParameters { Force = false, NoPrune = false }, ct),
+                    _options.RequestTimeout,
+                    cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return ImageRemoval.Missing;
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.Conflict)
+        {
+            Log.ImageInUse(_logger, image, ErrorText(ex));
+            return ImageRemoval.InUse;
+        }
+        catch (DockerApiException ex)
+        {
+            throw new ContainerRuntimeException($"Cannot remove image {image}: {ErrorText(ex)}", ex);
+        }
+
+        Log.ImageRemoved(_logger, image);
+        return ImageRemoval.Removed;
+    }
+
     /// <summary>The <c>X-Registry-Auth</c> a pull sends; null sends none (an anonymous pull).</summary>
     private static AuthConfig? ToAuthConfig(RegistryLogin? login) => login is { HasCredentials: true }
         ? new AuthConfig
@@ -913,5 +943,10 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         [LoggerMessage(17, LogLevel.Debug, "Docker Engine is not reachable at {Endpoint}: {Reason}")]
         public static partial void Unreachable(ILogger logger, string endpoint, string reason);
 
+        [LoggerMessage(30, LogLevel.Information, "Removed image {Image}")]
+        public static partial void ImageRemoved(ILogger logger, string image);
+
+        [LoggerMessage(31, LogLevel.Debug, "Kept image {Image}: a container uses it ({Reason})")]
+        public static partial void ImageInUse(ILogger logger, string image, string reason);
     }
 }
