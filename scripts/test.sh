@@ -4,9 +4,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-# busybox-static builds the runtime tests' tiny image, docker-registry serves pull tests, socat stands in for a returning Docker,
-# curl and jq run the s3dock example script, chromium the console's browser tests.
-bash scripts/setup-machine.sh busybox-static docker-registry socat curl jq chromium || exit 1
+# busybox-static builds the runtime tests' tiny image, docker-registry serves pull tests (apache2-utils' htpasswd gives it
+# a login), socat stands in for a returning Docker, curl and jq run the s3dock example script, chromium the console's browser tests.
+bash scripts/setup-machine.sh busybox-static docker-registry apache2-utils socat curl jq chromium || exit 1
 
 results=$(mktemp -d)
 status=0

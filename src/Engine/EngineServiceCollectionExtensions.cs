@@ -6,12 +6,15 @@ using Cutover.Engine.Events;
 using Cutover.Engine.Healing;
 using Cutover.Engine.Health;
 using Cutover.Engine.Hosting;
+using Cutover.Engine.Images;
 using Cutover.Engine.Instances;
 using Cutover.Engine.Persistence;
+using Cutover.Engine.Registries;
 using Cutover.Engine.Runtime;
 using Cutover.Engine.Secrets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -27,6 +30,12 @@ public static class EngineServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<DockerOptions>()
             .Configure<IOptions<EngineOptions>>((docker, engine) => docker.Endpoint = engine.Value.Docker);
+        services.AddOptions<RegistryOptions>()
+            .BindConfiguration(RegistryOptions.SectionName)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>();
+        services.AddSingleton(sp => new RegistryCredentials(
+            sp.GetRequiredService<IOptions<RegistryOptions>>(), sp.GetRequiredService<ILogger<RegistryCredentials>>()));
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddDbContextFactory<CutoverDbContext>((sp, db) =>
@@ -52,6 +61,8 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<IHealthProbe, HttpHealthProbe>();
         services.TryAddSingleton<IContainerRuntime, DockerContainerRuntime>();
 
+        services.AddSingleton<PulledImageStore>();
+        services.AddSingleton<ImageRetention>();
         services.AddSingleton<DeploymentRunner>();
         services.AddSingleton<RollbackTargets>();
         services.AddSingleton<DeploymentCoordinator>();

@@ -29,6 +29,12 @@ public sealed record AppSpec(
 {
     /// <summary>How the proxy treats the application's connections; an init property so existing constructions keep the defaults.</summary>
     public ProxySpec Proxy { get; init; } = ProxySpec.Default;
+
+    /// <summary>apps.yaml's <c>retain_images</c> when absent.</summary>
+    public const int DefaultRetainImages = 5;
+
+    /// <summary>How many of the images Cutover pulled for the app stay on disk when no container uses them (<c>retain_images</c>).</summary>
+    public int RetainImages { get; init; } = DefaultRetainImages;
 }
 
 /// <summary>The two host ports (bound to 127.0.0.1 only) that the slots' containers are published on.</summary>

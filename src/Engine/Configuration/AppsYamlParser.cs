@@ -22,7 +22,7 @@ public static partial class AppsYamlParser
     private const string What = "apps.yaml files";
 
     private static readonly string[] RootKeys = ["apps"];
-    private static readonly string[] AppKeys = ["image", "pull", "listen", "slots", "container", "health", "drain", "proxy"];
+    private static readonly string[] AppKeys = ["image", "pull", "listen", "slots", "container", "health", "drain", "proxy", "retain_images"];
     private static readonly string[] SlotKeys = ["blue", "green"];
     private static readonly string[] ContainerKeys =
     [
@@ -248,10 +248,12 @@ public static partial class AppsYamlParser
             var health = fields.TryGetValue("health", out var h) ? ReadHealth(h.Value, $"{path}.health") : HealthSpec.Default;
             var drain = fields.TryGetValue("drain", out var d) ? ReadDrain(d.Value, $"{path}.drain") : DrainSpec.Default;
             var proxy = fields.TryGetValue("proxy", out var p) ? ReadProxy(p.Value, $"{path}.proxy") : ProxySpec.Default;
+            var retainImages = fields.TryGetValue("retain_images", out var r) ? ReadRetainImages(r.Value, $"{path}.retain_images") : AppSpec.DefaultRetainImages;
 
             return image is null || pull is null || listen is null || slots is null || container is null || health is null || drain is null || proxy is null
+                || retainImages is null
                 ? null
-                : new AppSpec(name, image, pull.Value, listen, slots, container, health, drain) { Proxy = proxy };
+                : new AppSpec(name, image, pull.Value, listen, slots, container, health, drain) { Proxy = proxy, RetainImages = retainImages.Value };
         }
 
         private string? ReadImage(YamlNode node, string path)
@@ -547,6 +549,22 @@ public static partial class AppsYamlParser
             }
 
             return text;
+        }
+
+        private int? ReadRetainImages(YamlNode node, string path)
+        {
+            var text = Text(node, path);
+            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count is >= 0 and <= 1000)
+            {
+                return count;
+            }
+
+            if (text is not null)
+            {
+                Add(node.Start, path, $"'{text}' is not a count; expected a whole number from 0 to 1000 (images of this app kept on disk)");
+            }
+
+            return null;
         }
 
         private int? ReadHealthyAfter(YamlNode node, string path)

@@ -1,6 +1,7 @@
 using Cutover.Engine.Configuration;
 using Cutover.Engine.Events;
 using Cutover.Engine.Health;
+using Cutover.Engine.Images;
 using Cutover.Engine.Model;
 using Cutover.Engine.Persistence;
 using Cutover.Engine.Persistence.Entities;
@@ -29,7 +30,9 @@ public sealed partial class DeploymentRunner(
     SecretRedactor redactor,
     TimeProvider time,
     IOptions<EngineOptions> options,
-    ILogger<DeploymentRunner> logger)
+    ILogger<DeploymentRunner> logger,
+    PulledImageStore pulledImages,
+    ImageRetention retention)
 {
     /// <param name="run">The deployment's cancel request and point of no return.</param>
     /// <param name="stopping">Fires when the host stops: the deployment is left for recovery at the next start.</param>
@@ -78,6 +81,7 @@ public sealed partial class DeploymentRunner(
             await deployments.TransitionAsync(id, DeploymentStatus.Completed, drained, stopping);
             await audit.AppendAsync("engine", "deployment.completed", "ok", spec.Name, $"{deployment.Image} serves from {deployment.Slot.Name()}; {drained}", stopping, id);
             Log.Completed(logger, spec.Name, id, deployment.Image, deployment.Slot);
+            await retention.TryApplyAsync(spec.Name, spec.RetainImages, id, stopping);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -158,6 +162,8 @@ public sealed partial class DeploymentRunner(
         var progress = new InlineProgress<PullProgress>(p =>
             events.Publish(new PullProgressed(time.GetUtcNow(), deployment.App, deployment.Id, image, p.LayerId is null ? p.Status : $"{p.LayerId}: {p.Status}", p.Current, p.Total)));
         await runtime.PullImageAsync(image, progress, cancellationToken);
+        // Only what Cutover pulled may later be removed by retain_images; a hand-loaded image never is.
+        await pulledImages.RecordAsync(deployment.App, image, cancellationToken);
     }
 
     private async Task<StartedSlot> StartAsync(DeploymentView deployment, AppSpec spec, ContainerRecord? reused, CancellationToken cancellationToken)

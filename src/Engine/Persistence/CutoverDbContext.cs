@@ -22,6 +22,8 @@ public sealed class CutoverDbContext(DbContextOptions<CutoverDbContext> options)
 
     public DbSet<HostInstance> HostInstance => Set<HostInstance>();
 
+    public DbSet<PulledImage> PulledImages => Set<PulledImage>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CutoverDbContext).Assembly);
 

@@ -8,6 +8,7 @@ using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using Cutover.Engine.Instances;
 using Cutover.Engine.Model;
+using Cutover.Engine.Registries;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Docker.DotNet.NativeHttp;
@@ -37,8 +38,11 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
     private readonly ILogger<DockerContainerRuntime> _logger;
     private readonly InstanceIdentity _instance;
     private readonly string? _socketPath;
+    private readonly RegistryCredentials? _registries;
 
-    public DockerContainerRuntime(IOptions<DockerOptions> options, InstanceIdentity instance, ILogger<DockerContainerRuntime> logger)
+    /// <param name="registries">Where pulls find registry logins; none: every pull goes anonymous.</param>
+    public DockerContainerRuntime(
+        IOptions<DockerOptions> options, InstanceIdentity instance, ILogger<DockerContainerRuntime> logger, RegistryCredentials? registries = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(instance);
@@ -46,6 +50,7 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         _options = options.Value;
         _instance = instance;
         _logger = logger;
+        _registries = registries;
         Endpoint = _options.Endpoint;
         _client = BuildClient(Endpoint, _options);
         _socketPath = Uri.TryCreate(Endpoint, UriKind.Absolute, out var uri) && uri.Scheme == "unix" ? uri.LocalPath : null;
@@ -86,7 +91,8 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
             throw new ContainerRuntimeException($"Cannot pull {image}: {ex.Message}", ex);
         }
 
-        Log.Pulling(_logger, image, reference.Repository, reference.Tag);
+        var login = _registries?.For(image);
+        Log.Pulling(_logger, image, reference.Repository, reference.Tag, login?.Source ?? "none");
         var collector = new PullProgressCollector(progress);
         var parameters = new ImagesCreateParameters { FromImage = reference.Repository, Tag = reference.Tag };
         try
@@ -94,7 +100,7 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
             await CallAsync(
                     async ct =>
                     {
-                        await _client.Images.CreateImageAsync(parameters, null, collector, ct).ConfigureAwait(false);
+                        await _client.Images.CreateImageAsync(parameters, ToAuthConfig(login), collector, ct).ConfigureAwait(false);
                         return true;
                     },
                     _options.PullTimeout,
@@ -104,23 +110,97 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         catch (DockerApiException ex)
         {
             // The engine answers with an HTTP error when the pull fails before it has streamed anything
-            // (registry unreachable, unknown repository, ...).
-            var reason = ErrorText(ex);
+            // (registry unreachable, unknown repository, refused credentials, ...).
+            var reason = PullFailure(image, login, ErrorText(ex));
             Log.PullFailed(_logger, image, reason);
-            throw new ContainerRuntimeException($"Cannot pull {image}: {reason}", ex);
+            // The API exception carries the engine's raw answer, which the scrubbing above has not touched: with a
+            // login in play it stays out of the chain that gets logged.
+            throw new ContainerRuntimeException($"Cannot pull {image}: {reason}", login is { HasCredentials: true } ? null : ex);
         }
 
         // Once streaming has begun, the engine reports failures only inside the stream: always check.
         var errors = collector.Errors;
         if (errors.Count > 0)
         {
-            var reason = string.Join("; ", errors.Distinct(StringComparer.Ordinal));
+            var reason = PullFailure(image, login, string.Join("; ", errors.Distinct(StringComparer.Ordinal)));
             Log.PullFailed(_logger, image, reason);
             throw new ContainerRuntimeException($"Cannot pull {image}: {reason}");
         }
 
         Log.Pulled(_logger, image);
     }
+
+    public async Task<ImageRemoval> RemoveImageAsync(string image, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(image);
+        try
+        {
+            // Not forced: Docker then refuses (409) while any container uses the image, which is exactly the guard wanted.
+            await CallAsync(
+                    ct => _client.Images.DeleteImageAsync(image, new ImageDeleteParameters { Force = false, NoPrune = false }, ct),
+                    _options.RequestTimeout,
+                    cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return ImageRemoval.Missing;
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.Conflict)
+        {
+            Log.ImageInUse(_logger, image, ErrorText(ex));
+            return ImageRemoval.InUse;
+        }
+        catch (DockerApiException ex)
+        {
+            throw new ContainerRuntimeException($"Cannot remove image {image}: {ErrorText(ex)}", ex);
+        }
+
+        Log.ImageRemoved(_logger, image);
+        return ImageRemoval.Removed;
+    }
+
+    /// <summary>The <c>X-Registry-Auth</c> a pull sends; null sends none (an anonymous pull).</summary>
+    private static AuthConfig? ToAuthConfig(RegistryLogin? login) => login is { HasCredentials: true }
+        ? new AuthConfig
+        {
+            ServerAddress = login.Registry,
+            Username = login.Username,
+            Password = login.Password,
+            IdentityToken = login.IdentityToken,
+        }
+        : null;
+
+    /// <summary>
+    /// Docker's reason for a failed pull, told in the operator's terms when the registry refused access (which login
+    /// was used, or that none was), and with the login's secrets scrubbed out whatever the registry echoed.
+    /// </summary>
+    private static string PullFailure(string image, RegistryLogin? login, string reason)
+    {
+        if (login is not null)
+        {
+            reason = login.Scrub(reason);
+        }
+
+        if (!RefusedAccess(reason))
+        {
+            return reason;
+        }
+
+        var registry = RegistryHost.OfImage(image);
+        return login is { HasCredentials: true }
+            ? $"the registry refused the credentials for {registry} (user {login.Username ?? "-"}, from {login.Source}): check them. Docker said: {reason}"
+            : $"the registry {registry} refused an anonymous pull (no credentials are configured for it): if the repository exists and is "
+                + $"private, set {RegistryOptions.ListKey}:N:Server, :Username and :Password, or docker login to it as the user Cutover runs as. "
+                + $"Docker said: {reason}";
+    }
+
+    private static bool RefusedAccess(string reason) =>
+        reason.Contains("unauthorized", StringComparison.OrdinalIgnoreCase)
+        || reason.Contains("authentication required", StringComparison.OrdinalIgnoreCase)
+        || reason.Contains("no basic auth credentials", StringComparison.OrdinalIgnoreCase)
+        || reason.Contains("access denied", StringComparison.OrdinalIgnoreCase)
+        || reason.Contains("401 Unauthorized", StringComparison.OrdinalIgnoreCase);
 
     public async Task<IReadOnlyList<ManagedContainer>> ListManagedAsync(CancellationToken cancellationToken)
     {
@@ -853,8 +933,8 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Pulling image {Image} (repository {Repository}, tag {Tag})")]
-        public static partial void Pulling(ILogger logger, string image, string repository, string tag);
+        [LoggerMessage(1, LogLevel.Information, "Pulling image {Image} (repository {Repository}, tag {Tag}, registry login {Login})")]
+        public static partial void Pulling(ILogger logger, string image, string repository, string tag, string login);
 
         [LoggerMessage(2, LogLevel.Information, "Pulled image {Image}")]
         public static partial void Pulled(ILogger logger, string image);
@@ -903,5 +983,11 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
 
         [LoggerMessage(17, LogLevel.Debug, "Docker Engine is not reachable at {Endpoint}: {Reason}")]
         public static partial void Unreachable(ILogger logger, string endpoint, string reason);
+
+        [LoggerMessage(30, LogLevel.Information, "Removed image {Image}")]
+        public static partial void ImageRemoved(ILogger logger, string image);
+
+        [LoggerMessage(31, LogLevel.Debug, "Kept image {Image}: a container uses it ({Reason})")]
+        public static partial void ImageInUse(ILogger logger, string image, string reason);
     }
 }

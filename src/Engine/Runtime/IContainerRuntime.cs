@@ -13,6 +13,12 @@ public interface IContainerRuntime
     /// <exception cref="ContainerRuntimeException">The pull failed (unknown image, registry unreachable, ...).</exception>
     Task PullImageAsync(string image, IProgress<PullProgress>? progress, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Removes the image's name (its last name: the image with it), never by force: Docker refuses while any container,
+    /// of any app or tool, uses the image, and that answer is <see cref="ImageRemoval.InUse"/>.
+    /// </summary>
+    Task<ImageRemoval> RemoveImageAsync(string image, CancellationToken cancellationToken);
+
     /// <summary>Every container of this instance (and unlabelled ones from before instances), running or not; never another instance's.</summary>
     Task<IReadOnlyList<ManagedContainer>> ListManagedAsync(CancellationToken cancellationToken);
 
@@ -71,6 +77,18 @@ public sealed record SlotContainerSpec(
 
     /// <summary>cutover-&lt;app&gt;-&lt;slot&gt;.</summary>
     public string ContainerName => ContainerNaming.NameOf(App, Slot);
+}
+
+/// <summary>What became of an image Cutover asked Docker to remove.</summary>
+public enum ImageRemoval
+{
+    Removed,
+
+    /// <summary>A container (running or not) still uses it: kept.</summary>
+    InUse,
+
+    /// <summary>Already gone.</summary>
+    Missing,
 }
 
 /// <summary>A container carrying Cutover's labels, as the runtime reports it.</summary>

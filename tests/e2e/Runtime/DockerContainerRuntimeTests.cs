@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Cutover.Engine.Instances;
 using Cutover.Engine.Model;
+using Cutover.Engine.Registries;
 using Cutover.Engine.Runtime;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -509,6 +510,60 @@ public sealed class DockerContainerRuntimeTests(RuntimeFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task Pull_FromARegistryWithAuth_PassesTheDockerConfigFileLogin()
+    {
+        const string Password = "rt-registry-pass-7Qx";
+        await using var registry = await LocalRegistry.StartAsync("cutover-rt", Password);
+        var remote = await PushPrivateImageAsync(registry);
+        var configFolder = Directory.CreateTempSubdirectory("cutover-rt-docker-config-").FullName;
+        try
+        {
+            // The file as `docker login` writes it: auths."127.0.0.1:PORT".auth = base64("user:password").
+            await DockerCli.RunAsync("--config", configFolder, "login", "--username", "cutover-rt", "--password", Password, registry.Address);
+            using var runtime = NewRuntime(LocalEngine, Registries(Path.Combine(configFolder, "config.json")));
+
+            await runtime.PullImageAsync(remote, null, Ct);
+
+            Assert.True(await runtime.ImageExistsAsync(remote, Ct));
+        }
+        finally
+        {
+            Directory.Delete(configFolder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Pull_FromARegistryWithAuth_WithoutOrWithWrongCredentials_SaysWhichAndNeverShowsThePassword()
+    {
+        const string Wrong = "rt-wrong-pass-4Kd";
+        await using var registry = await LocalRegistry.StartAsync("cutover-rt", "rt-registry-pass-9Zt");
+        var remote = await PushPrivateImageAsync(registry);
+        var nowhere = Path.Combine(Path.GetTempPath(), $"cutover-rt-{Guid.NewGuid():N}", "config.json");
+        using var wrong = NewRuntime(LocalEngine, Registries(nowhere, new RegistryLoginOptions { Server = $"http://{registry.Address}/", Username = "cutover-rt", Password = Wrong }));
+        using var anonymous = NewRuntime(LocalEngine, Registries(nowhere));
+
+        var refused = await Assert.ThrowsAsync<ContainerRuntimeException>(() => wrong.PullImageAsync(remote, null, Ct));
+        var unasked = await Assert.ThrowsAsync<ContainerRuntimeException>(() => anonymous.PullImageAsync(remote, null, Ct));
+
+        Assert.StartsWith($"Cannot pull {remote}: the registry refused the credentials for {registry.Address} (user cutover-rt, from Cutover:Registries:0)", refused.Message);
+        Assert.DoesNotContain(Wrong, refused.Message);
+        Assert.StartsWith($"Cannot pull {remote}: the registry {registry.Address} refused an anonymous pull", unasked.Message);
+    }
+
+    /// <summary>A small image pushed to <paramref name="registry"/> and absent locally, so that only a pull can bring it.</summary>
+    private async Task<string> PushPrivateImageAsync(LocalRegistry registry)
+    {
+        var local = $"cutover-e2e-runtime/private:{Guid.NewGuid().ToString("N")[..12]}";
+        await RuntimeFixture.ImportRandomImageAsync(local, 64 * 1024);
+        var imageId = await DockerCli.RunAsync("inspect", "--format", "{{.Id}}", local);
+        _images.AddRange([local, imageId]);
+        var remote = await registry.PushAsync(local, "cutover-rt/private:1");
+        _images.Add(remote);
+        await DockerCli.RunAsync("rmi", "--force", imageId);
+        return remote;
+    }
+
+    [Fact]
     public async Task Create_FromAMissingImage_ThrowsClearError()
     {
         var app = NewApp();
@@ -619,8 +674,11 @@ public sealed class DockerContainerRuntimeTests(RuntimeFixture fixture) : IClass
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"cancelling took {watch.Elapsed}");
     }
 
-    private static DockerContainerRuntime NewRuntime(string endpoint) =>
-        new(Options.Create(new DockerOptions { Endpoint = endpoint }), TestInstance, NullLogger<DockerContainerRuntime>.Instance);
+    private static DockerContainerRuntime NewRuntime(string endpoint, RegistryCredentials? registries = null) =>
+        new(Options.Create(new DockerOptions { Endpoint = endpoint }), TestInstance, NullLogger<DockerContainerRuntime>.Instance, registries);
+
+    private static RegistryCredentials Registries(string dockerConfigFile, params RegistryLoginOptions[] configured) =>
+        new(Options.Create(new RegistryOptions { Registries = [.. configured] }), NullLogger<RegistryCredentials>.Instance, dockerConfigFile);
 
     private static InstanceIdentity NewInstance(string id)
     {

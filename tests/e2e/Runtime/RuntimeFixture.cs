@@ -139,24 +139,36 @@ public sealed class RuntimeFixture : IAsyncLifetime
     }
 }
 
-/// <summary>Debian's docker-registry (distribution 2.8) on a free 127.0.0.1 port, storing into a temporary folder.</summary>
+/// <summary>
+/// Debian's docker-registry (distribution 2.8) on a free 127.0.0.1 port, storing into a temporary folder; with a
+/// user and password, it asks for them (htpasswd, bcrypt) on every request.
+/// </summary>
 public sealed class LocalRegistry : IAsyncDisposable
 {
     private const string Binary = "/usr/bin/docker-registry";
+    private const string Htpasswd = "/usr/bin/htpasswd";
     private readonly Process _process;
     private readonly string _directory;
 
-    private LocalRegistry(Process process, string directory, int port)
+    private LocalRegistry(Process process, string directory, int port, string? user, string? password)
     {
         _process = process;
         _directory = directory;
         Address = $"127.0.0.1:{port}";
+        User = user;
+        Password = password;
     }
 
     /// <summary>host:port, usable as an image name prefix (the engine treats 127.0.0.0/8 registries as plain HTTP).</summary>
     public string Address { get; }
 
-    public static async Task<LocalRegistry> StartAsync()
+    /// <summary>The only login the registry accepts; null when it asks for none.</summary>
+    public string? User { get; }
+
+    public string? Password { get; }
+
+    /// <param name="user">With <paramref name="password"/>: the registry refuses every request without this login.</param>
+    public static async Task<LocalRegistry> StartAsync(string? user = null, string? password = null)
     {
         if (!File.Exists(Binary))
         {
@@ -166,6 +178,25 @@ public sealed class LocalRegistry : IAsyncDisposable
         var directory = Directory.CreateTempSubdirectory("cutover-rt-registry-").FullName;
         var port = LoopbackPorts.Next();
         var config = Path.Combine(directory, "config.yml");
+        var auth = string.Empty;
+        if (user is not null && password is not null)
+        {
+            if (!File.Exists(Htpasswd))
+            {
+                throw new InvalidOperationException($"{Htpasswd} is missing: apt-get install -y apache2-utils (the private registry tests use it).");
+            }
+
+            var passwords = Path.Combine(directory, "htpasswd");
+            await DockerCli.RunToolAsync(Htpasswd, TimeSpan.FromSeconds(30), "-Bbc", passwords, user, password);
+            auth = $"""
+
+                auth:
+                  htpasswd:
+                    realm: cutover-e2e
+                    path: {passwords}
+                """;
+        }
+
         await File.WriteAllTextAsync(config, $"""
             version: 0.1
             log:
@@ -176,7 +207,7 @@ public sealed class LocalRegistry : IAsyncDisposable
               delete:
                 enabled: true
             http:
-              addr: 127.0.0.1:{port}
+              addr: 127.0.0.1:{port}{auth}
             """);
 
         var start = new ProcessStartInfo(Binary) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -188,7 +219,7 @@ public sealed class LocalRegistry : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var registry = new LocalRegistry(process, directory, port);
+        var registry = new LocalRegistry(process, directory, port, user, password);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
         while (true)
@@ -196,7 +227,8 @@ public sealed class LocalRegistry : IAsyncDisposable
             try
             {
                 using var response = await http.GetAsync($"http://{registry.Address}/v2/");
-                if (response.IsSuccessStatusCode)
+                // With auth on, an anonymous request is answered 401: that too says the registry is up.
+                if (response.IsSuccessStatusCode || (user is not null && response.StatusCode == HttpStatusCode.Unauthorized))
                 {
                     return registry;
                 }
@@ -215,6 +247,33 @@ public sealed class LocalRegistry : IAsyncDisposable
             }
 
             await Task.Delay(100);
+        }
+    }
+
+    /// <summary>
+    /// Pushes <paramref name="local"/> as <c>ADDRESS/<paramref name="repositoryAndTag"/></c>, logging in first with a
+    /// throwaway Docker config folder (so no login lands in the user's own), then removes the pushed tag locally.
+    /// </summary>
+    /// <returns>The pushed image's name.</returns>
+    public async Task<string> PushAsync(string local, string repositoryAndTag)
+    {
+        var remote = $"{Address}/{repositoryAndTag}";
+        var configFolder = Directory.CreateTempSubdirectory("cutover-rt-docker-config-").FullName;
+        try
+        {
+            if (User is not null && Password is not null)
+            {
+                await DockerCli.RunAsync("--config", configFolder, "login", "--username", User, "--password", Password, Address);
+            }
+
+            await DockerCli.RunAsync("tag", local, remote);
+            await DockerCli.RunAsync("--config", configFolder, "push", remote);
+            await DockerCli.RunAsync("rmi", remote);
+            return remote;
+        }
+        finally
+        {
+            Directory.Delete(configFolder, recursive: true);
         }
     }
 

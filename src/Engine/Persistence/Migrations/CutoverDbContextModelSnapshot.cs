@@ -319,6 +319,24 @@ namespace Cutover.Engine.Persistence.Migrations
                     b.ToTable("host_instance", (string)null);
                 });
 
+            modelBuilder.Entity("Cutover.Engine.Persistence.Entities.PulledImage", b =>
+                {
+                    b.Property<string>("App")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Image")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PulledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("App", "Image");
+
+                    b.ToTable("pulled_images", (string)null);
+                });
+
             modelBuilder.Entity("Cutover.Engine.Persistence.Entities.DeploymentStep", b =>
                 {
                     b.HasOne("Cutover.Engine.Persistence.Entities.DeploymentRecord", null)

@@ -15,7 +15,10 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
     /// <summary>The instance label of the containers it creates (the real runtime lists only its own instance's).</summary>
     public const string Instance = "fake0instance";
 
-    public ConcurrentBag<string> Images { get; } = ["demo:v1", "demo:v2"];
+    public ImageSet Images { get; } = ["demo:v1", "demo:v2"];
+
+    /// <summary>Images a container outside Cutover (another tool's) uses: Docker refuses to remove them.</summary>
+    public ConcurrentDictionary<string, bool> UsedElsewhere { get; } = new(StringComparer.Ordinal);
 
     public ConcurrentQueue<string> Calls { get; } = new();
 
@@ -50,6 +53,23 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
         progress?.Report(new PullProgress("layer1", "Downloading", 10, 10));
         Images.Add(image);
         return Task.CompletedTask;
+    }
+
+    public Task<ImageRemoval> RemoveImageAsync(string image, CancellationToken cancellationToken)
+    {
+        Calls.Enqueue($"rmi {image}");
+        if (!Images.Contains(image))
+        {
+            return Task.FromResult(ImageRemoval.Missing);
+        }
+
+        if (UsedElsewhere.ContainsKey(image) || _containers.Values.Any(c => c.Image == image))
+        {
+            return Task.FromResult(ImageRemoval.InUse);
+        }
+
+        Images.Remove(image);
+        return Task.FromResult(ImageRemoval.Removed);
     }
 
     public Task<IReadOnlyList<ManagedContainer>> ListManagedAsync(CancellationToken cancellationToken) =>
@@ -172,4 +192,44 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
 
         return Task.CompletedTask;
     }
+}
+
+/// <summary>The fake engine's images: a set that tests add to and the runtime removes from, from any thread.</summary>
+internal sealed class ImageSet : IEnumerable<string>
+{
+    private readonly HashSet<string> _images = new(StringComparer.Ordinal);
+
+    public void Add(string image)
+    {
+        lock (_images)
+        {
+            _images.Add(image);
+        }
+    }
+
+    public bool Contains(string image)
+    {
+        lock (_images)
+        {
+            return _images.Contains(image);
+        }
+    }
+
+    public bool Remove(string image)
+    {
+        lock (_images)
+        {
+            return _images.Remove(image);
+        }
+    }
+
+    public IEnumerator<string> GetEnumerator()
+    {
+        lock (_images)
+        {
+            return _images.ToList().GetEnumerator();
+        }
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }
