@@ -19,6 +19,7 @@ internal static class ApiComposition
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ApiAccessOptions>, ApiAccessOptionsValidator>();
+        builder.Services.AddSingleton<AdminHosts>();
         var authentication = builder.Services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
         builder.Services.AddConsoleLogin(authentication);
@@ -30,6 +31,8 @@ internal static class ApiComposition
         builder.Services.AddMutationRateLimit();
 
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<BindingProblems>();
+        builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(json => UseApiConventions(json.SerializerOptions));
         builder.Services.AddSignalR().AddJsonProtocol(json => UseApiConventions(json.PayloadSerializerOptions));
         builder.Services.AddHostedService<EventsHubBroadcaster>();
@@ -46,7 +49,8 @@ internal static class ApiComposition
         api.MapHostApi();
         api.MapAuditApi();
         app.MapHub<EventsHub>("/hubs/events");
-        app.MapOpenApi();
+        // It describes every endpoint: with tokens configured, it needs one like them.
+        app.MapOpenApi().RequireAuthorization();
         return app;
     }
 
