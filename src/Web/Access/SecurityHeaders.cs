@@ -18,7 +18,8 @@ internal sealed class SecurityHeaders(RequestDelegate next)
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers.ContentSecurityPolicy = ContentSecurityPolicy;
-            headers["Referrer-Policy"] = "no-referrer";
+            // Not no-referrer: with it a browser sends "Origin: null" on the sign-in form's POST, which the guard refuses.
+            headers["Referrer-Policy"] = "same-origin";
             return Task.CompletedTask;
         }, context.Response);
         return next(context);

@@ -137,7 +137,7 @@ public sealed class AccessTests
         {
             Assert.Equal("nosniff", string.Join(",", answer.Headers.GetValues("X-Content-Type-Options")));
             Assert.Equal("DENY", string.Join(",", answer.Headers.GetValues("X-Frame-Options")));
-            Assert.Equal("no-referrer", string.Join(",", answer.Headers.GetValues("Referrer-Policy")));
+            Assert.Equal("same-origin", string.Join(",", answer.Headers.GetValues("Referrer-Policy")));
             Assert.Contains("frame-ancestors 'none'", string.Join(",", answer.Headers.GetValues("Content-Security-Policy")));
         }
 
