@@ -13,6 +13,9 @@ public sealed class ApiAccessOptions
     /// <summary>Requests that change something, per requester and minute, before 429.</summary>
     [Range(1, 100_000)]
     public int MutationsPerMinute { get; set; } = 30;
+
+    /// <summary>More names the admin URL is reached by (a DNS name of the machine, a reverse proxy's name); addresses need none.</summary>
+    public List<string> AllowedHosts { get; set; } = [];
 }
 
 /// <summary>A token and the name the audit trail records for whoever presents it.</summary>

@@ -32,6 +32,15 @@ internal sealed class ApiAccessOptionsValidator(IOptions<EngineOptions> engine) 
             }
         }
 
+        foreach (var (host, index) in options.AllowedHosts.Select((h, i) => (h, i)))
+        {
+            // Compared with the Host header's name alone (see AdminHosts).
+            if (Uri.CheckHostName(host) is UriHostNameType.Unknown or UriHostNameType.Basic)
+            {
+                failures.Add($"{ApiAccessOptions.SectionName}:AllowedHosts:{index} '{host}' is not a host name (give the name alone, e.g. cutover.internal: no scheme, port or path).");
+            }
+        }
+
         if (options.Tokens.Count == 0 && !IsLoopback(engine.Value.AdminUrl))
         {
             failures.Add($"Cutover:AdminUrl {engine.Value.AdminUrl} is reachable beyond this machine, and {ApiAccessOptions.SectionName}:Tokens is empty: "

@@ -68,7 +68,8 @@ internal static class ConsoleLogin
         return routes;
     }
 
-    public static bool IsApi(PathString path) => path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs");
+    /// <summary>Paths that answer 401 with a problem rather than a redirect to the sign-in form.</summary>
+    public static bool IsApi(PathString path) => path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/openapi");
 
     private static async Task<IResult> SignInAsync(HttpContext context, IOptions<ConsoleAccessOptions> options, AuditLog audit, [Microsoft.AspNetCore.Mvc.FromForm] LoginForm form)
     {

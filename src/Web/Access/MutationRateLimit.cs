@@ -16,14 +16,14 @@ internal static partial class MutationRateLimit
         {
             var perMinute = access.Value.MutationsPerMinute;
             limiter.AddPolicy(PolicyName, context => RateLimitPartition.GetFixedWindowLimiter(
-                ApiCaller.NameOf(context),
+                ApiCaller.PartitionOf(context),
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
             limiter.OnRejected = async (rejected, cancellationToken) =>
             {
                 var response = rejected.HttpContext.Response;
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? (int)Math.Ceiling(wait.TotalSeconds) : 60;
                 var logger = rejected.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MutationRateLimit).FullName!);
-                Log.Limited(logger, ApiCaller.NameOf(rejected.HttpContext), rejected.HttpContext.Request.Method, rejected.HttpContext.Request.Path, retryAfter);
+                Log.Limited(logger, ApiCaller.PartitionOf(rejected.HttpContext), rejected.HttpContext.Request.Method, rejected.HttpContext.Request.Path, retryAfter);
                 response.StatusCode = StatusCodes.Status429TooManyRequests;
                 response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
                 var problems = rejected.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Reflection;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
@@ -6,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace Cutover.Web.Api;
 
-/// <summary>Reads a JSON body so that bad JSON gets a problem that says what is wrong, not a bare 400.</summary>
+/// <summary>Reads a JSON body so that bad JSON gets a problem that names the field and what it should be, not a bare 400.</summary>
 internal static class RequestBody
 {
     /// <summary>The largest body the API reads (64 KB): every request it takes is a few small fields.</summary>
@@ -47,7 +48,7 @@ internal static class RequestBody
         }
         catch (JsonException ex)
         {
-            return (null, ApiProblems.BadRequest($"The body is not valid JSON for this request: {ex.Message}"));
+            return (null, ApiProblems.BadRequest(Describe<T>(ex)));
         }
         catch (Exception ex) when (ex is BodyTooLargeException or BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
         {
@@ -111,5 +112,55 @@ internal static class RequestBody
             _read += read;
             return _read > max ? throw new BodyTooLargeException() : read;
         }
+    }
+
+    /// <summary>What is wrong, by field: System.Text.Json's own message names .NET types (DeployBody, System.String).</summary>
+    internal static string Describe<T>(JsonException error)
+    {
+        // A reader error (the text is not JSON) wraps the reader's message, which speaks of JSON only.
+        if (error.InnerException is JsonException reader)
+        {
+            return $"The body is not valid JSON: {reader.Message}";
+        }
+
+        var field = FieldOf(error.Path);
+        if (field is null)
+        {
+            return "The body must be a JSON object, e.g. {\"image\": \"shop:1.4.2\"}.";
+        }
+
+        var property = typeof(T).GetProperty(field, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
+        return property is null
+            ? $"\"{field}\" has a value this request cannot take."
+            : $"\"{field}\" must be {Kind(property.PropertyType)}.";
+    }
+
+    /// <summary>The top-level field of a path such as <c>$.image</c> or <c>$['odd name']</c>; null for the body itself.</summary>
+    private static string? FieldOf(string? path)
+    {
+        if (path is null or "$" || !path.StartsWith('$'))
+        {
+            return null;
+        }
+
+        var rest = path[1..];
+        if (rest.StartsWith("['", StringComparison.Ordinal) && rest.IndexOf("']", StringComparison.Ordinal) is > 2 and var end)
+        {
+            return rest[2..end];
+        }
+
+        rest = rest.TrimStart('.');
+        var stop = rest.IndexOfAny(['.', '[']);
+        return (stop < 0 ? rest : rest[..stop]) is { Length: > 0 } name ? name : null;
+    }
+
+    private static string Kind(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        return type == typeof(string) ? "a string"
+            : type == typeof(bool) ? "true or false"
+            : type == typeof(int) || type == typeof(long) ? "a whole number"
+            : type.IsPrimitive || type == typeof(decimal) ? "a number"
+            : "a JSON object";
     }
 }

@@ -19,6 +19,7 @@ internal static class ApiComposition
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ApiAccessOptions>, ApiAccessOptionsValidator>();
+        builder.Services.AddSingleton<AdminHosts>();
         var authentication = builder.Services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
         builder.Services.AddConsoleLogin(authentication);
@@ -36,6 +37,8 @@ internal static class ApiComposition
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestBody.MaxBytes);
         builder.Services.Configure<ExceptionHandlerOptions>(handler =>
             handler.StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
+        builder.Services.AddExceptionHandler<BindingProblems>();
+        builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(json => UseApiConventions(json.SerializerOptions));
         builder.Services.AddSignalR().AddJsonProtocol(json => UseApiConventions(json.PayloadSerializerOptions));
         builder.Services.AddHostedService<EventsHubBroadcaster>();
@@ -52,7 +55,8 @@ internal static class ApiComposition
         api.MapHostApi();
         api.MapAuditApi();
         app.MapHub<EventsHub>("/hubs/events");
-        app.MapOpenApi();
+        // It describes every endpoint: with tokens configured, it needs one like them.
+        app.MapOpenApi().RequireAuthorization();
         return app;
     }
 

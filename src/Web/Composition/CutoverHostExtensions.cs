@@ -2,6 +2,7 @@ using Cutover.Engine;
 using Cutover.Engine.Hosting;
 using Cutover.Engine.Traffic;
 using Cutover.Proxy.Listeners;
+using Cutover.Web.Access;
 using Cutover.Web.Api;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 
@@ -34,8 +35,11 @@ public static class CutoverHostExtensions
 
     public static WebApplication MapCutover(this WebApplication app)
     {
+        app.UseMiddleware<SecurityHeaders>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // Before authentication: a page elsewhere must not get as far as the console's cookie or the local API.
+        app.UseMiddleware<CrossSiteRequestGuard>();
         app.UseAuthentication();
         app.UseAuthorization();
         // After authorization (a stranger still gets 401), before the rate limit (a refusal costs no permit).

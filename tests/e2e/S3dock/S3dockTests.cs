@@ -6,6 +6,8 @@ namespace Cutover.Tests.E2E.S3dock;
 [Collection(DockerCollection.Name)]
 public sealed class S3dockTests
 {
+    private const string S3dockToken = "s3dock-0123456789abcdef0123456789abcdef";
+
     private static string Script => Path.Combine(Repository.Root, "examples", "s3dock", "deploy-archive.sh");
 
     [Fact]
@@ -13,13 +15,15 @@ public sealed class S3dockTests
     {
         const string Image = "e2e-s3dock:20261125-1030-4f2a9c1";
         var app = AppsYaml.Fresh("e2e-s3dock", DemoImages.V1);
-        await using var host = await HostProcess.StartAsync(app.ToString());
+        // The requester is the token's name, never a User-Agent: s3dock gets a token called s3dock.
+        await using var host = await HostProcess.StartAsync(app.ToString(), "--Cutover:Api:Tokens:0:Name=s3dock", $"--Cutover:Api:Tokens:0:Token={S3dockToken}");
+        host.Api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", S3dockToken);
         await host.WaitForAppDeploymentAsync(app.App);
         var archive = Path.Combine(host.Folder, "e2e-s3dock.tar");
         await DemoImages.RunAsync("docker", ["tag", DemoImages.V2, Image]);
         await DemoImages.RunAsync("docker", ["save", "--output", archive, Image]);
         await DemoImages.RunAsync("docker", ["rmi", Image]);
-        var env = new Dictionary<string, string> { ["CUTOVER_URL"] = $"http://127.0.0.1:{host.AdminPort}", ["PROMOTED_BY"] = "alice", ["WAIT_SECONDS"] = "120" };
+        var env = new Dictionary<string, string> { ["CUTOVER_URL"] = $"http://127.0.0.1:{host.AdminPort}", ["CUTOVER_TOKEN"] = S3dockToken, ["PROMOTED_BY"] = "alice", ["WAIT_SECONDS"] = "120" };
 
         var first = await ToolRun.RunAsync("bash", [Script, app.App, archive], env);
         var second = await ToolRun.RunAsync("bash", [Script, app.App, archive], env);

@@ -51,6 +51,17 @@ public sealed class ApiAccessOptionsValidatorTests
         Assert.Contains(result.Failures!, f => f.StartsWith("Cutover:Api:Tokens:2:Name 'ci' is used twice", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Validate_AllowedHostsWithASchemeOrPort_AreReported_AndNamesAndAddressesPass()
+    {
+        var result = new ApiAccessOptionsValidator(Options.Create(new EngineOptions { AdminUrl = "http://127.0.0.1:5080" }))
+            .Validate(null, new ApiAccessOptions { AllowedHosts = ["cutover.internal", "10.1.2.3", "http://cutover.internal", "cutover.internal:5080"] });
+
+        Assert.Equal(2, result.Failures!.Count());
+        Assert.Contains(result.Failures!, f => f.StartsWith("Cutover:Api:AllowedHosts:2 'http://cutover.internal' is not a host name", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.StartsWith("Cutover:Api:AllowedHosts:3 ", StringComparison.Ordinal));
+    }
+
     private static ValidateOptionsResult Validate(string adminUrl, params ApiToken[] tokens) =>
         new ApiAccessOptionsValidator(Options.Create(new EngineOptions { AdminUrl = adminUrl }))
             .Validate(null, new ApiAccessOptions { Tokens = [.. tokens] });
