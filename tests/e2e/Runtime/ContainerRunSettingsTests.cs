@@ -29,14 +29,7 @@ public sealed class ContainerRunSettingsTests(RuntimeFixture fixture) : IClassFi
 
     public async Task DisposeAsync()
     {
-        foreach (var app in _apps)
-        {
-            var ids = await DockerCli.RunAsync("ps", "--all", "--quiet", "--filter", $"label={ContainerNaming.AppLabel}={app}");
-            foreach (var id in ids.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                await DockerCli.TryRunAsync("rm", "--force", id);
-            }
-        }
+        await DockerCli.RemoveContainersOfAsync(_apps);
 
         foreach (var network in _networks)
         {

@@ -7,6 +7,19 @@ internal static class DockerCli
 {
     public static Task<string> RunAsync(params string[] args) => RunToolAsync("docker", TimeSpan.FromSeconds(120), args);
 
+    /// <summary>Force-removes every container labelled as one of <paramref name="apps"/>, whichever instance made it.</summary>
+    public static async Task RemoveContainersOfAsync(IEnumerable<string> apps)
+    {
+        foreach (var app in apps)
+        {
+            var ids = await RunAsync("ps", "--all", "--quiet", "--filter", $"label={Cutover.Engine.Runtime.ContainerNaming.AppLabel}={app}");
+            foreach (var id in ids.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                await TryRunAsync("rm", "--force", id);
+            }
+        }
+    }
+
     /// <summary>Runs a tool to completion and returns its stdout; a non-zero exit throws with its stderr.</summary>
     public static async Task<string> RunToolAsync(string tool, TimeSpan timeout, params string[] args)
     {

@@ -32,14 +32,7 @@ public sealed class DockerContainerRuntimeTests(RuntimeFixture fixture) : IClass
 
     public async Task DisposeAsync()
     {
-        foreach (var app in _apps)
-        {
-            var ids = await DockerCli.RunAsync("ps", "--all", "--quiet", "--filter", $"label={ContainerNaming.AppLabel}={app}");
-            foreach (var id in ids.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                await DockerCli.TryRunAsync("rm", "--force", id);
-            }
-        }
+        await DockerCli.RemoveContainersOfAsync(_apps);
 
         foreach (var image in _images)
         {
