@@ -123,7 +123,10 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for t in "${targets[@]}"; do wrk -t2 -c64 -d3s "${url[$t]}" >/dev/null; done   # warm-up (JIT, connection pools)
 # Rounds interleave the targets, so that a burst of load from elsewhere on the machine hits them all alike.
 for round in $(seq 1 "$rounds"); do
-  for t in "${targets[@]}"; do
+  # Even rounds take the proxies in reverse order, so that none always runs right after the same neighbour.
+  order=("${targets[@]}")
+  if [ $(( round % 2 )) -eq 0 ]; then order=(direct $(printf '%s\n' "${targets[@]:1}" | tac)); fi
+  for t in "${order[@]}"; do
     before=$(ticks "${pid[$t]}")
     out=$(wrk -t2 -c64 -d"${duration}s" "${url[$t]}")
     after=$(ticks "${pid[$t]}")
@@ -133,7 +136,9 @@ for round in $(seq 1 "$rounds"); do
   done
   echo "round $round, load $(cut -d' ' -f1 /proc/loadavg)"
 done
+declare -A cpu_runs
 for t in "${targets[@]}"; do
+  cpu_runs[$t]="${cpu[$t]}"
   rps[$t]=$(median <<<"${runs[$t]}")
   cpu[$t]=$(median <<<"${cpu[$t]}")
 done
@@ -177,5 +182,6 @@ for t in "${targets[@]}"; do
   }'
 done
 if wants baseline && wants cutover; then
+  echo "cpu_us per round: cutover${cpu_runs[cutover]}; baseline${cpu_runs[baseline]}"
   awk -v c="${cpu[cutover]}" -v b="${cpu[baseline]}" 'BEGIN {printf "cutover  /baseline cpu_us %.1f vs %.1f: %+.1f%%\n", c, b, (c / b - 1) * 100}'
 fi
