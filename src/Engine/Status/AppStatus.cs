@@ -20,6 +20,7 @@ public sealed record AppStatus(
 
 /// <summary>One slot of an application.</summary>
 /// <param name="Since">When its container last started (running) or stopped.</param>
+/// <param name="Traffic">What the proxy counted for the slot, where the reader asked for it (one app's detail).</param>
 public sealed record SlotStatus(
     Slot Slot,
     int Port,
@@ -30,4 +31,5 @@ public sealed record SlotStatus(
     string Health,
     HealthResult? LastCheck,
     InFlight InFlight,
-    DateTimeOffset? Since = null);
+    DateTimeOffset? Since = null,
+    SlotTrafficFigures? Traffic = null);
