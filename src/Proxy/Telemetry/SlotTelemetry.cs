@@ -93,8 +93,14 @@ public sealed class SlotTelemetry
         }
 
         var aborted = Volatile.Read(ref _aborted);
+        var answered = 0L;
+        foreach (var count in classes)
+        {
+            answered += count;
+        }
+
         return new SlotTelemetrySnapshot(
-            classes[1] + classes[2] + classes[3] + classes[4] + classes[5] + classes[0] + aborted,
+            answered + aborted,
             new StatusClassCounts(classes[1], classes[2], classes[3], classes[4], classes[5]),
             codes,
             new ProxyErrorCounts(
