@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Cutover.Engine.Health;
 using Cutover.Engine.Model;
 using Cutover.Engine.Traffic;
@@ -32,4 +33,5 @@ public sealed record SlotStatus(
     HealthResult? LastCheck,
     InFlight InFlight,
     DateTimeOffset? Since = null,
-    SlotTrafficFigures? Traffic = null);
+    // Left out rather than null where it was not asked for, so the list and the live feeds keep their shape.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SlotTrafficFigures? Traffic = null);
