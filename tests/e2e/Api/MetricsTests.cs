@@ -38,10 +38,20 @@ public sealed partial class MetricsTests
         Assert.Equal(0, Value(series, text, "cutover_active_slot", ("app", app.App), ("slot", "green")));
         Assert.Contains("# TYPE cutover_deployments_total counter", text, StringComparison.Ordinal);
         Assert.Contains("# TYPE cutover_deployment_duration_seconds histogram", text, StringComparison.Ordinal);
+
+        var second = await host.WaitForDeploymentAsync(await host.DeployAsync(app.App, DemoImages.V2));
+        host.AssertStatus("completed", second);
+        var after = await host.Api.GetStringAsync("metrics");
+        var now = Parse(after);
+
+        Assert.Equal(2, Value(now, after, "cutover_deployments_total", ("app", app.App), ("outcome", "completed")));
+        Assert.Equal(1, Value(now, after, "cutover_active_slot", ("app", app.App), ("slot", "green")));
+        Assert.Equal(0, Value(now, after, "cutover_active_slot", ("app", app.App), ("slot", "blue")));
+        Assert.Equal(1, Value(now, after, "cutover_drain_duration_seconds_count", ("app", app.App), ("slot", "blue"), ("result", "clean")));
     }
 
     [Fact]
-    public async Task Metrics_WithTokensConfigured_Need_A_Token_LikeTheApi()
+    public async Task Metrics_WithTokensConfigured_NeedAToken_LikeTheApi()
     {
         var app = AppsYaml.Fresh("e2e-metrics-tokens", DemoImages.V1);
         await using var host = await HostProcess.StartAsync(app.ToString(), "--Cutover:Api:Tokens:0:Name=prometheus", $"--Cutover:Api:Tokens:0:Token={Token}");
