@@ -12,6 +12,7 @@ using Cutover.Engine.Persistence;
 using Cutover.Engine.Registries;
 using Cutover.Engine.Runtime;
 using Cutover.Engine.Secrets;
+using Cutover.Engine.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -41,6 +42,9 @@ public static class EngineServiceCollectionExtensions
         services.AddDbContextFactory<CutoverDbContext>((sp, db) =>
             db.UseSqlite($"Data Source={Path.GetFullPath(sp.GetRequiredService<IOptions<EngineOptions>>().Value.Database)}"));
 
+        // The host supplies IMeterFactory (AddMetrics; WebApplication does it): instruments exist whether or not anything exports them.
+        services.AddSingleton<EngineMetrics>();
+        services.AddSingleton<ActiveSlotGauge>();
         services.AddSingleton<EngineEventStream>();
         services.AddSingleton<AppsConfigMonitor>();
         services.AddSingleton<DatabaseInitializer>();

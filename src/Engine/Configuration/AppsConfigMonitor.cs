@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Cutover.Engine.Events;
+using Cutover.Engine.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +17,7 @@ public sealed partial class AppsConfigMonitor : IDisposable
 
     private readonly EngineOptions _options;
     private readonly EngineEventStream _events;
+    private readonly EngineMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<AppsConfigMonitor> _logger;
     private readonly Channel<AppsConfig> _accepted = Channel.CreateUnbounded<AppsConfig>(new UnboundedChannelOptions { SingleReader = true });
@@ -25,8 +27,9 @@ public sealed partial class AppsConfigMonitor : IDisposable
     private AppsConfig? _current;
     private string? _currentText;
 
-    public AppsConfigMonitor(IOptions<EngineOptions> options, EngineEventStream events, TimeProvider time, ILogger<AppsConfigMonitor> logger)
+    public AppsConfigMonitor(IOptions<EngineOptions> options, EngineEventStream events, EngineMetrics metrics, TimeProvider time, ILogger<AppsConfigMonitor> logger)
     {
+        _metrics = metrics;
         _options = options.Value;
         _events = events;
         _time = time;
@@ -106,6 +109,7 @@ public sealed partial class AppsConfigMonitor : IDisposable
             catch (ConfigException ex)
             {
                 LastRejection = new ConfigRejection(_time.GetUtcNow(), ex.Problems);
+                _metrics.ConfigRefused();
                 Log.Rejected(_logger, FilePath, ex.Message);
                 _events.Publish(new ConfigApplied(_time.GetUtcNow(), FilePath, Current.Apps.Keys.ToArray(), ex.Problems.Select(p => p.ToString()).ToArray()));
                 return ex.Problems;

@@ -7,6 +7,7 @@ using Cutover.Engine.Persistence;
 using Cutover.Engine.Persistence.Entities;
 using Cutover.Engine.Runtime;
 using Cutover.Engine.Secrets;
+using Cutover.Engine.Telemetry;
 using Cutover.Engine.Traffic;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -32,13 +33,16 @@ public sealed partial class DeploymentRunner(
     IOptions<EngineOptions> options,
     ILogger<DeploymentRunner> logger,
     PulledImageStore pulledImages,
-    ImageRetention retention)
+    ImageRetention retention,
+    EngineMetrics metrics)
 {
     /// <param name="run">The deployment's cancel request and point of no return.</param>
     /// <param name="stopping">Fires when the host stops: the deployment is left for recovery at the next start.</param>
     public async Task RunAsync(DeploymentView deployment, AppSpec spec, RunningDeployment run, CancellationToken stopping)
     {
         var id = deployment.Id;
+        // Every log written while it runs (here, the health gate, the stores, the proxy's drain) names the app and the deployment.
+        using var scope = logger.BeginScope(LogScopes.Deployment(deployment.App, id));
         var switched = false;
         StartedSlot? started = null;
 
@@ -246,6 +250,7 @@ public sealed partial class DeploymentRunner(
         var progress = new InlineProgress<DrainStatus>(s =>
             events.Publish(new DrainProgressed(time.GetUtcNow(), deployment.App, deployment.Id, previous, s)));
         var outcome = await traffic.DrainAsync(spec.Name, previous, spec.Drain, progress, cancellationToken);
+        metrics.Drained(spec.Name, previous, outcome);
 
         var old = await state.GetContainerAsync(spec.Name, previous, cancellationToken);
         if (old is null || !(await runtime.ListManagedAsync(cancellationToken)).Any(c => c.Id == old.ContainerId))

@@ -4,6 +4,7 @@ using Cutover.Engine.Events;
 using Cutover.Engine.Model;
 using Cutover.Engine.Persistence;
 using Cutover.Engine.Runtime;
+using Cutover.Engine.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -35,6 +36,7 @@ public sealed partial class SelfHealer(
     EngineEventStream events,
     TimeProvider time,
     IOptions<EngineOptions> options,
+    EngineMetrics metrics,
     ILogger<SelfHealer> logger) : IAsyncDisposable
 {
     /// <summary>The requester of healing deployments; a deployment by anyone else gives the app a fresh budget.</summary>
@@ -168,6 +170,7 @@ public sealed partial class SelfHealer(
 
     private async Task HealAsync(string app, ContainerEvent trigger, CancellationToken cancellationToken)
     {
+        using var scope = logger.BeginScope(LogScopes.App(app));
         if (!config.Current.Apps.TryGetValue(app, out var spec) || coordinator.RunningFor(app) is not null)
         {
             return;
@@ -197,6 +200,7 @@ public sealed partial class SelfHealer(
         var count = $"attempt {attempt} of {options.Value.HealAttempts} within {options.Value.HealWindow.TotalMinutes:0.#} min";
         if (container is { Running: true } or { State: "restarting" })
         {
+            metrics.Restarted(app, slot, byDocker: true);
             await ReportAsync(app, slot, HealOutcome.Healed, $"{what}; Docker's restart policy started it again ({count})", cancellationToken);
             return;
         }
@@ -211,6 +215,7 @@ public sealed partial class SelfHealer(
         {
             await runtime.StartAsync(container.Id, cancellationToken);
             await state.SetContainerRunningAsync(app, slot, true, cancellationToken);
+            metrics.Restarted(app, slot, byDocker: false);
             await ReportAsync(app, slot, HealOutcome.Healed, $"{what}; started it again ({count})", cancellationToken);
             return;
         }
@@ -288,6 +293,7 @@ public sealed partial class SelfHealer(
         }
 
         events.Publish(healed);
+        metrics.Healed(app, slot, outcome);
         Log.Healing(logger, app, outcome, detail);
     }
 

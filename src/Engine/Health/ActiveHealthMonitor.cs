@@ -1,6 +1,7 @@
 using Cutover.Engine.Configuration;
 using Cutover.Engine.Model;
 using Cutover.Engine.Persistence;
+using Cutover.Engine.Telemetry;
 using Cutover.Engine.Traffic;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -73,6 +74,7 @@ public sealed partial class ActiveHealthMonitor(
 
     private async Task CheckAsync(AppSpec spec, Slot slot, int port, CancellationToken cancellationToken)
     {
+        using var scope = logger.BeginScope(LogScopes.App(spec.Name));
         var result = await probe.CheckAsync(port, spec.Health, cancellationToken);
         var before = await recorder.RecordAsync(spec.Name, slot, result, null, cancellationToken);
         if (before?.Last.Healthy != result.Healthy)

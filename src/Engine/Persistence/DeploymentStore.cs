@@ -2,6 +2,7 @@ using Cutover.Engine.Deployments;
 using Cutover.Engine.Events;
 using Cutover.Engine.Persistence.Entities;
 using Cutover.Engine.Secrets;
+using Cutover.Engine.Telemetry;
 using Microsoft.EntityFrameworkCore;
 
 namespace Cutover.Engine.Persistence;
@@ -11,7 +12,7 @@ namespace Cutover.Engine.Persistence;
 /// Step messages and errors quote Docker's errors and a failed container's output, which may hold a secret: they
 /// are redacted here, where every path to the table passes, whatever the caller already did.
 /// </remarks>
-public sealed class DeploymentStore(IDbContextFactory<CutoverDbContext> dbFactory, TimeProvider time, EngineEventStream events, SecretRedactor redactor)
+public sealed class DeploymentStore(IDbContextFactory<CutoverDbContext> dbFactory, TimeProvider time, EngineEventStream events, SecretRedactor redactor, EngineMetrics metrics)
 {
     /// <summary>Stores a new deployment as queued.</summary>
     public async Task<DeploymentView> CreateAsync(DeploymentRecord record, CancellationToken cancellationToken)
@@ -48,7 +49,10 @@ public sealed class DeploymentStore(IDbContextFactory<CutoverDbContext> dbFactor
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        return Publish(record);
+        var view = Publish(record);
+        // Here, where every deployment ends (runner, recovery, cancel), so each is counted once.
+        metrics.DeploymentEnded(view);
+        return view;
     }
 
     public async Task<DeploymentView?> GetAsync(long id, CancellationToken cancellationToken)

@@ -69,7 +69,8 @@ internal static class ConsoleLogin
     }
 
     /// <summary>Paths that answer 401 with a problem rather than a redirect to the sign-in form.</summary>
-    public static bool IsApi(PathString path) => path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/openapi");
+    public static bool IsApi(PathString path) =>
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/metrics");
 
     private static async Task<IResult> SignInAsync(HttpContext context, IOptions<ConsoleAccessOptions> options, AuditLog audit, [Microsoft.AspNetCore.Mvc.FromForm] LoginForm form)
     {

@@ -29,6 +29,7 @@ public static class CutoverHostExtensions
         builder.Services.AddSingleton<ITrafficSwitch, ProxyTrafficSwitch>();
         builder.Services.AddSingleton(new HostStart(TimeProvider.System.GetUtcNow()));
         builder.AddCutoverApi();
+        builder.AddCutoverMetrics();
         builder.AddCutoverConsole();
         return builder;
     }
@@ -48,6 +49,7 @@ public static class CutoverHostExtensions
         app.UseAntiforgery();
 
         app.MapCutoverApi();
+        app.MapCutoverMetrics();
         app.MapCutoverConsole();
         app.MapHostProbes();
         return app;

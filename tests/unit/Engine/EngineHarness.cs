@@ -63,7 +63,8 @@ internal sealed class EngineHarness : IAsyncDisposable
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
-    public static async Task<EngineHarness> StartAsync(string? appsYaml = null, string? folder = null)
+    /// <param name="configure">More services, e.g. a logger provider that captures what is logged.</param>
+    public static async Task<EngineHarness> StartAsync(string? appsYaml = null, string? folder = null, Action<IServiceCollection>? configure = null)
     {
         folder ??= Directory.CreateTempSubdirectory("cutover-engine-").FullName;
         var appsFile = Path.Combine(folder, "apps.yaml");
@@ -75,15 +76,17 @@ internal sealed class EngineHarness : IAsyncDisposable
         }).Build();
 
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
-        var services = new ServiceCollection()
+        var collection = new ServiceCollection()
             .AddLogging()
+            .AddMetrics()
             .AddSingleton<IConfiguration>(configuration)
             .AddCutoverEngine()
             .AddSingleton<TimeProvider>(time)
             .AddSingleton<IContainerRuntime, FakeContainerRuntime>()
             .AddSingleton<ITrafficSwitch, FakeTrafficSwitch>()
-            .AddSingleton<IHealthProbe>(new ScriptedHealthProbe(time))
-            .BuildServiceProvider();
+            .AddSingleton<IHealthProbe>(new ScriptedHealthProbe(time));
+        configure?.Invoke(collection);
+        var services = collection.BuildServiceProvider();
 
         // As the engine's start does: the lock first (the health monitor waits for it), then the database.
         services.GetRequiredService<Cutover.Engine.Hosting.EngineLease>().TryAcquire();

@@ -1,6 +1,9 @@
 using Cutover.Engine;
 using Cutover.Engine.Configuration;
 using Cutover.Engine.Events;
+using Cutover.Engine.Telemetry;
+using Cutover.Tests.Unit.Engine.Fakes;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -13,6 +16,7 @@ public sealed class AppsConfigMonitorTests : IDisposable
 
     private readonly ConfigFolder _folder = new();
     private readonly EngineEventStream _events = new();
+    private readonly TestMeterFactory _meters = new();
     private readonly AppsConfigMonitor _monitor;
 
     public AppsConfigMonitorTests()
@@ -21,6 +25,7 @@ public sealed class AppsConfigMonitorTests : IDisposable
         _monitor = new AppsConfigMonitor(
             Options.Create(new EngineOptions { AppsFile = _folder.YamlPath }),
             _events,
+            new EngineMetrics(_meters),
             TimeProvider.System,
             NullLogger<AppsConfigMonitor>.Instance);
         _monitor.LoadInitial();
@@ -29,7 +34,23 @@ public sealed class AppsConfigMonitorTests : IDisposable
     public void Dispose()
     {
         _monitor.Dispose();
+        _meters.Dispose();
         _folder.Dispose();
+    }
+
+    [Fact]
+    public void Reload_RefusedEdits_AreCountedInTheConfigRefusalsMetric_AndAnAcceptedOneIsNot()
+    {
+        using var refusals = new MetricCollector<long>(_meters, EngineMetrics.MeterName, "cutover.config.refusals");
+
+        _folder.Write("apps.yaml", Valid.Replace("8080", "http", StringComparison.Ordinal));
+        _monitor.Reload();
+        _folder.Write("apps.yaml", Valid.Replace("shop:", "Shop!:", StringComparison.Ordinal));
+        _monitor.Reload();
+        _folder.Write("apps.yaml", Valid.Replace("shop:1", "shop:2", StringComparison.Ordinal));
+        _monitor.Reload();
+
+        Assert.Equal(2, refusals.GetMeasurementSnapshot().EvaluateAsCounter());
     }
 
     [Fact]

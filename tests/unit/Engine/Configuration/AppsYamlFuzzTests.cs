@@ -48,6 +48,7 @@ public sealed class AppsYamlFuzzTests(ITestOutputHelper output) : IDisposable
         using var monitor = new AppsConfigMonitor(
             Options.Create(new EngineOptions { AppsFile = _folder.YamlPath }),
             events,
+            Cutover.Tests.Unit.Engine.Fakes.TestMeterFactory.Unobserved(),
             TimeProvider.System,
             NullLogger<AppsConfigMonitor>.Instance);
         var inForce = monitor.LoadInitial();

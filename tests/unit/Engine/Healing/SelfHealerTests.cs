@@ -4,6 +4,8 @@ using Cutover.Engine.Healing;
 using Cutover.Engine.Hosting;
 using Cutover.Engine.Model;
 using Cutover.Engine.Runtime;
+using Cutover.Engine.Telemetry;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Cutover.Tests.Unit.Engine.Healing;
 
@@ -75,6 +77,28 @@ public sealed class SelfHealerTests : IAsyncLifetime
         await Healer.OnEventAsync(_engine.Runtime.Die(serving.Id, "1"), CancellationToken.None);
         await Task.Delay(200);
         Assert.Equal(6, (await AuditAsync()).Count(e => e.Action.StartsWith("app.heal", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task CrashLoop_IsCountedAsRestartsByDocker_HealsAndOneGiveUp_AndAStartByCutoverAsACutoverRestart()
+    {
+        var meters = _engine.Get<System.Diagnostics.Metrics.IMeterFactory>();
+        using var heals = new MetricCollector<long>(meters, EngineMetrics.MeterName, "cutover.heals");
+        using var restarts = new MetricCollector<long>(meters, EngineMetrics.MeterName, "cutover.container.restarts");
+        var serving = (await ActiveAsync())!;
+
+        await Healer.OnEventAsync(_engine.Runtime.Die(serving.Id, "2"), CancellationToken.None);
+        await WaitForAsync(() => Task.FromResult(heals.GetMeasurementSnapshot().Count == 1));
+        for (var i = 0; i < 5; i++)
+        {
+            await Healer.OnEventAsync(_engine.Runtime.Die(serving.Id, "1", restartedByDocker: true), CancellationToken.None);
+            await WaitForAsync(() => Task.FromResult(heals.GetMeasurementSnapshot().Count > i + 1));
+        }
+
+        // The budget is 5 attempts: the first exit is started again by Cutover, the next four by Docker's policy.
+        Assert.Equal(["healed", "healed", "healed", "healed", "healed", "gave_up"], heals.GetMeasurementSnapshot().Select(h => h.Tags["outcome"]));
+        Assert.Equal(["cutover", "docker", "docker", "docker", "docker"], restarts.GetMeasurementSnapshot().Select(r => r.Tags["by"]));
+        Assert.All(heals.GetMeasurementSnapshot(), h => Assert.Equal(["shop", serving.Slot.Name()], [h.Tags["app"], h.Tags["slot"]]));
     }
 
     [Fact]

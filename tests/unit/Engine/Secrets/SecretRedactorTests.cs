@@ -69,6 +69,7 @@ public sealed class SecretRedactorTests : IAsyncLifetime
         var monitor = new AppsConfigMonitor(
             Microsoft.Extensions.Options.Options.Create(new Cutover.Engine.EngineOptions { AppsFile = Path.Combine(_folder, "apps.yaml") }),
             new Cutover.Engine.Events.EngineEventStream(),
+            Cutover.Tests.Unit.Engine.Fakes.TestMeterFactory.Unobserved(),
             TimeProvider.System,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<AppsConfigMonitor>.Instance);
         var redactor = new SecretRedactor(monitor, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<SecretRedactor>.Instance);
