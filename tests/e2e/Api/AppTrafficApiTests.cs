@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using Cutover.Tests.E2E.Engine;
 
@@ -11,7 +12,7 @@ public sealed class AppTrafficApiTests
     private static readonly HttpClient Client = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
 
     [Fact]
-    public async Task AppDetail_ShowsTheActiveSlotsRequestsByClass_Latencies_AndBytes_AfterSomeRequests()
+    public async Task AppDetail_ShowsTheActiveSlotsRequestsByClass_Latencies_AndBytes_AfterSomeRequests_AsMetricsDo()
     {
         var app = AppsYaml.Fresh("e2e-api-traffic", DemoImages.V1);
         await using var host = await HostProcess.StartAsync(app.ToString());
@@ -41,6 +42,27 @@ public sealed class AppTrafficApiTests
         Assert.True(minute.GetProperty("p99Ms").GetDouble() >= minute.GetProperty("p95Ms").GetDouble(), minute.ToString());
         Assert.True(after.GetProperty("bytesOut").GetInt64() > before.GetProperty("bytesOut").GetInt64(), after.ToString());
         Assert.Equal(before.GetProperty("bytesIn").GetInt64(), after.GetProperty("bytesIn").GetInt64());
+
+        // GET /metrics exports the same counters under cutover_proxy_*.
+        var metrics = await host.Api.GetStringAsync("metrics");
+        Assert.Equal(Class(after, "2xx"), Sample(metrics, "cutover_proxy_requests_total", app.App, "code=\"200\"", "class=\"2xx\""));
+        Assert.Equal(Class(after, "4xx"), Sample(metrics, "cutover_proxy_requests_total", app.App, "code=\"404\"", "class=\"4xx\""));
+        Assert.Equal(after.GetProperty("bytesOut").GetInt64(), Sample(metrics, "cutover_proxy_response_body_bytes_total", app.App));
+        Assert.True(Sample(metrics, "cutover_proxy_request_duration_seconds_count", app.App, "class=\"2xx\"") >= 3, metrics);
+        Assert.Equal(0, Sample(metrics, "cutover_proxy_open_websockets", app.App));
+    }
+
+    /// <summary>The value of the one sample of <paramref name="name"/> for the app's blue slot with these labels.</summary>
+    private static long Sample(string metrics, string name, string app, params string[] labels)
+    {
+        var lines = metrics.Split('\n')
+            .Where(l => l.StartsWith(name + "{", StringComparison.Ordinal)
+                && l.Contains($"app=\"{app}\"", StringComparison.Ordinal)
+                && l.Contains("slot=\"blue\"", StringComparison.Ordinal)
+                && labels.All(label => l.Contains(label, StringComparison.Ordinal)))
+            .ToList();
+        Assert.True(lines.Count == 1, $"expected one {name} sample for {app} with {string.Join(", ", labels)}:{Environment.NewLine}{metrics}");
+        return (long)double.Parse(lines[0].Split(' ')[1], CultureInfo.InvariantCulture);
     }
 
     private static async Task<JsonElement> ActiveTrafficAsync(HostProcess host, string app)
