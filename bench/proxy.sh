@@ -10,22 +10,26 @@
 # Prints the figures and the ratios to direct and nginx. Bounded: about 5 minutes in all at 10 s and 3 rounds.
 # Usage: bench/proxy.sh [DURATION_SECONDS]
 #   ROUNDS=N sets the rounds; TARGETS="cutover yarp" restricts the run (direct is always measured first: it sets the fixed rate);
-#   LATENCY=0 skips the fixed-rate runs; LOW_RATE=N changes the low fixed rate.
+#   LATENCY=0 skips the fixed-rate runs; LOW_RATE=N changes the low fixed rate;
+#   BASELINE=DIR adds the target "baseline": DIR's bench/ProxyHost (another checkout, e.g. `git archive main`),
+#   measured in the same interleaved rounds as "cutover", so a change's cost per request is read in one run.
 set -euo pipefail
 cd "$(dirname "$0")"
 duration="${1:-10}"
 rounds="${ROUNDS:-3}"
-backend_port=19081 proxy_port=19082 nginx_port=19083 yarp_port=19084 haproxy_port=19085
+backend_port=19081 proxy_port=19082 nginx_port=19083 yarp_port=19084 haproxy_port=19085 baseline_port=19086
+read -r -a targets <<<"direct ${TARGETS:-cutover yarp nginx haproxy}${BASELINE:+ baseline}"
+wants() { [[ " ${targets[*]} " == *" $1 "* ]]; }
 
 need=()
 command -v wrk >/dev/null || need+=(wrk)
 command -v hey >/dev/null || need+=(hey)
-command -v nginx >/dev/null || need+=(nginx-light)
-command -v haproxy >/dev/null || need+=(haproxy)
+wants nginx && ! command -v nginx >/dev/null && need+=(nginx-light)
+wants haproxy && ! command -v haproxy >/dev/null && need+=(haproxy)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
-for port in $backend_port $proxy_port $nginx_port $yarp_port $haproxy_port; do
+for port in $backend_port $proxy_port $nginx_port $yarp_port $haproxy_port $baseline_port; do
   if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then echo "bench: port $port is in use" >&2; exit 1; fi
 done
 
@@ -37,11 +41,18 @@ trap cleanup EXIT
 dotnet publish Backend -c Release -o "$work/backend" -nologo -v quiet >/dev/null
 dotnet publish ProxyHost -c Release -o "$work/proxy" -nologo -v quiet >/dev/null
 dotnet publish YarpHost -c Release -o "$work/yarp" -nologo -v quiet >/dev/null
+if [ -n "${BASELINE:-}" ]; then
+  dotnet publish "$BASELINE/bench/ProxyHost" -c Release -o "$work/baseline" -nologo -v quiet >/dev/null
+fi
 
 declare -A pid
 "$work/backend/bench-backend" --urls "http://127.0.0.1:$backend_port" >/dev/null 2>&1 & pids+=($!); pid[direct]=$!
 "$work/proxy/bench-proxy" $proxy_port $backend_port >/dev/null 2>&1 & pids+=($!); pid[cutover]=$!
 "$work/yarp/bench-yarp" $yarp_port $backend_port >/dev/null 2>&1 & pids+=($!); pid[yarp]=$!
+if wants baseline; then
+  "$work/baseline/bench-proxy" $baseline_port $backend_port >/dev/null 2>&1 & pids+=($!); pid[baseline]=$!
+fi
+if wants nginx; then
 cat > "$work/nginx.conf" <<NGINX
 worker_processes auto;
 pid $work/nginx.pid;
@@ -65,6 +76,8 @@ http {
 }
 NGINX
 nginx -c "$work/nginx.conf" -g 'daemon off;' & pids+=($!); pid[nginx]=$!
+fi
+if wants haproxy; then
 # haproxy in HTTP mode with keep-alive to the backend (its default, http-reuse safe) and X-Forwarded-For;
 # one thread per core, like nginx's worker_processes auto.
 cat > "$work/haproxy.cfg" <<HAPROXY
@@ -83,10 +96,11 @@ backend backend
   server blue 127.0.0.1:$backend_port
 HAPROXY
 haproxy -f "$work/haproxy.cfg" -db >/dev/null 2>&1 & pids+=($!); pid[haproxy]=$!
+fi
 
 declare -A url=([direct]="http://127.0.0.1:$backend_port/" [cutover]="http://127.0.0.1:$proxy_port/"
-  [yarp]="http://127.0.0.1:$yarp_port/" [nginx]="http://127.0.0.1:$nginx_port/" [haproxy]="http://127.0.0.1:$haproxy_port/")
-read -r -a targets <<<"direct ${TARGETS:-cutover yarp nginx haproxy}"
+  [yarp]="http://127.0.0.1:$yarp_port/" [nginx]="http://127.0.0.1:$nginx_port/" [haproxy]="http://127.0.0.1:$haproxy_port/"
+  [baseline]="http://127.0.0.1:$baseline_port/")
 for t in "${targets[@]}"; do
   for _ in $(seq 1 100); do curl -sf "${url[$t]}" >/dev/null && break; sleep 0.1; done
   curl -sf "${url[$t]}" >/dev/null || { echo "bench: nothing answers for $t" >&2; exit 1; }
@@ -109,7 +123,10 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for t in "${targets[@]}"; do wrk -t2 -c64 -d3s "${url[$t]}" >/dev/null; done   # warm-up (JIT, connection pools)
 # Rounds interleave the targets, so that a burst of load from elsewhere on the machine hits them all alike.
 for round in $(seq 1 "$rounds"); do
-  for t in "${targets[@]}"; do
+  # Even rounds take the proxies in reverse order, so that none always runs right after the same neighbour.
+  order=("${targets[@]}")
+  if [ $(( round % 2 )) -eq 0 ]; then order=(direct $(printf '%s\n' "${targets[@]:1}" | tac)); fi
+  for t in "${order[@]}"; do
     before=$(ticks "${pid[$t]}")
     out=$(wrk -t2 -c64 -d"${duration}s" "${url[$t]}")
     after=$(ticks "${pid[$t]}")
@@ -119,7 +136,9 @@ for round in $(seq 1 "$rounds"); do
   done
   echo "round $round, load $(cut -d' ' -f1 /proc/loadavg)"
 done
+declare -A cpu_runs
 for t in "${targets[@]}"; do
+  cpu_runs[$t]="${cpu[$t]}"
   rps[$t]=$(median <<<"${runs[$t]}")
   cpu[$t]=$(median <<<"${cpu[$t]}")
 done
@@ -162,3 +181,7 @@ for t in "${targets[@]}"; do
     printf "  added p50 %+.3f p99 %+.3f ms; at the low rate p50 %+.3f p99 %+.3f ms\n", p50 - d50, p99 - d99, l50 - dl50, l99 - dl99
   }'
 done
+if wants baseline && wants cutover; then
+  echo "cpu_us per round: cutover${cpu_runs[cutover]}; baseline${cpu_runs[baseline]}"
+  awk -v c="${cpu[cutover]}" -v b="${cpu[baseline]}" 'BEGIN {printf "cutover  /baseline cpu_us %.1f vs %.1f: %+.1f%%\n", c, b, (c / b - 1) * 100}'
+fi

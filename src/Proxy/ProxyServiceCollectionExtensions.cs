@@ -19,6 +19,8 @@ public static class ProxyServiceCollectionExtensions
         }
 
         services.TryAddSingleton(TimeProvider.System);
+        // The traffic instruments come from IMeterFactory, so an exporter (or a test) sees this host's meter alone.
+        services.AddMetrics();
         services.AddHttpForwarder();
         services.TryAddSingleton<Microsoft.AspNetCore.Http.IHttpContextFactory, Microsoft.AspNetCore.Http.DefaultHttpContextFactory>();
         services.TryAddSingleton<AppRequestForwarder>();
@@ -29,6 +31,7 @@ public static class ProxyServiceCollectionExtensions
             sp.GetRequiredService<Cutover.Proxy.Listeners.SharedListenSockets>(),
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ProxyOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<TrafficRouter>>()));
         return services;
     }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Cutover.Engine.Health;
 using Cutover.Engine.Model;
 using Cutover.Engine.Traffic;
@@ -20,6 +21,7 @@ public sealed record AppStatus(
 
 /// <summary>One slot of an application.</summary>
 /// <param name="Since">When its container last started (running) or stopped.</param>
+/// <param name="Traffic">What the proxy counted for the slot, where the reader asked for it (one app's detail).</param>
 public sealed record SlotStatus(
     Slot Slot,
     int Port,
@@ -30,4 +32,6 @@ public sealed record SlotStatus(
     string Health,
     HealthResult? LastCheck,
     InFlight InFlight,
-    DateTimeOffset? Since = null);
+    DateTimeOffset? Since = null,
+    // Left out rather than null where it was not asked for, so the list and the live feeds keep their shape.
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SlotTrafficFigures? Traffic = null);

@@ -23,6 +23,9 @@ public interface ITrafficSwitch
 
     /// <summary>In-flight requests and open sockets per slot, or null when the app is not served.</summary>
     AppTraffic? GetTraffic(string app);
+
+    /// <summary>The proxy's traffic figures per slot (answers, its own errors, latencies, bytes), or null when the app is not served.</summary>
+    TrafficFigures? GetFigures(string app);
 }
 
 /// <summary>A drain under way: what is left and the time before each deadline.</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using Cutover.Proxy.Routing;
+using Cutover.Proxy.Telemetry;
 using Cutover.Proxy.Traffic;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -31,11 +32,13 @@ internal sealed partial class AppRequestForwarder
     private readonly HttpMessageInvoker _client;
     private readonly ForwarderRequestConfig _requestConfig;
     private readonly ForwarderRequestConfig _unlimitedStreamConfig;
+    private readonly TimeProvider _time;
     private readonly ILogger<AppRequestForwarder> _logger;
 
-    public AppRequestForwarder(IHttpForwarder forwarder, IOptions<ProxyOptions> options, ILogger<AppRequestForwarder> logger)
+    public AppRequestForwarder(IHttpForwarder forwarder, IOptions<ProxyOptions> options, TimeProvider time, ILogger<AppRequestForwarder> logger)
     {
         _forwarder = forwarder;
+        _time = time;
         _logger = logger;
         _client = BackendClientFactory.Create(options);
         _requestConfig = new ForwarderRequestConfig
@@ -51,11 +54,13 @@ internal sealed partial class AppRequestForwarder
 
     public async Task ForwardAsync(ProxiedApp app, HttpContext context)
     {
+        var startedAt = _time.GetTimestamp();
         while (true)
         {
             var route = app.Route;
             if (route.Active is not { } target)
             {
+                app.Telemetry.RecordNoBackend();
                 await WriteNoBackendAsync(app, context);
                 return;
             }
@@ -73,6 +78,8 @@ internal sealed partial class AppRequestForwarder
                 context.Features.Set<IHttpUpgradeFeature>(new UpgradeTrackingFeature(upgrade, lease));
             }
 
+            var telemetry = app.Telemetry.Of(target.Slot);
+            CountBodies(context, telemetry);
             var longLived = LongLivedRequest.Matches(context);
             var idleTimeout = app.Config.IdleTimeout;
             var config = !longLived ? _requestConfig
@@ -80,20 +87,52 @@ internal sealed partial class AppRequestForwarder
                 : _unlimitedStreamConfig;
 
             var error = await _forwarder.SendAsync(context, target.DestinationPrefix, _client, config, app.Headers);
-            if (error != ForwarderError.None)
+            if (error == ForwarderError.None)
             {
-                if (longLived && idleTimeout is { } cut && IsIdleCut(error, context))
-                {
-                    Log.IdleClosed(_logger, app.Config.App, target.Slot, cut);
-                    return;
-                }
-
-                await ReportErrorAsync(app, target, context, error);
+                telemetry.RecordAnswer(context.Response.StatusCode, startedAt, _time.GetTimestamp(), timed: !longLived);
+                return;
             }
 
+            if (longLived && idleTimeout is { } cut && IsIdleCut(error, context))
+            {
+                Log.IdleClosed(_logger, app.Config.App, target.Slot, cut);
+                telemetry.RecordAnswer(context.Response.StatusCode, startedAt, _time.GetTimestamp(), timed: false);
+                return;
+            }
+
+            if (IsClientAbort(error, context))
+            {
+                // The client went away (or a drain deadline aborted it): nothing to answer, nothing wrong upstream.
+                Log.ClientAborted(_logger, app.Config.App, target.Slot, error);
+                telemetry.RecordAborted(_time.GetTimestamp());
+                return;
+            }
+
+            // Once the answer has started, YARP can only cut the client off: that is a 502 all the same.
+            var status = context.Response.HasStarted ? StatusCodes.Status502BadGateway : context.Response.StatusCode;
+            await ReportErrorAsync(app, target, context, error);
+            telemetry.RecordProxyError(status, startedAt, _time.GetTimestamp());
             return;
         }
     }
+
+    /// <summary>Counts the request body (when there can be one) and the response body as they stream through.</summary>
+    private static void CountBodies(HttpContext context, SlotTelemetry telemetry)
+    {
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: true })
+        {
+            context.Request.Body = new CountingRequestBody(context.Request.Body, telemetry);
+        }
+
+        if (context.Features.Get<IHttpResponseBodyFeature>() is { } responseBody)
+        {
+            context.Features.Set<IHttpResponseBodyFeature>(new CountingResponseBody(responseBody, telemetry));
+        }
+    }
+
+    private static bool IsClientAbort(ForwarderError error, HttpContext context) =>
+        error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.UpgradeRequestCanceled
+        || context.RequestAborted.IsCancellationRequested;
 
     /// <summary>YARP cancelled the exchange although the client is still there: its activity timeout ran out.</summary>
     /// <remarks>
@@ -115,14 +154,6 @@ internal sealed partial class AppRequestForwarder
     private async Task ReportErrorAsync(ProxiedApp app, SlotTarget target, HttpContext context, ForwarderError error)
     {
         var exception = context.GetForwarderErrorFeature()?.Exception;
-        if (error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.UpgradeRequestCanceled
-            || context.RequestAborted.IsCancellationRequested)
-        {
-            // The client went away (or a drain deadline aborted it): nothing to answer, nothing wrong upstream.
-            Log.ClientAborted(_logger, app.Config.App, target.Slot, error);
-            return;
-        }
-
         Log.BackendFailed(_logger, app.Config.App, target.Slot, target.Port, error, exception?.Message);
         if (!context.Response.HasStarted)
         {

@@ -1,5 +1,6 @@
 using Cutover.Proxy.Forwarding;
 using Cutover.Proxy.Listeners;
+using Cutover.Proxy.Telemetry;
 using Cutover.Proxy.Traffic;
 
 namespace Cutover.Proxy.Routing;
@@ -10,16 +11,20 @@ internal sealed class ProxiedApp
     private readonly ChangeSignal _routerChanged;
     private RouteSnapshot _route = RouteSnapshot.None;
 
-    public ProxiedApp(AppProxyConfig config, ChangeSignal routerChanged)
+    public ProxiedApp(AppProxyConfig config, ChangeSignal routerChanged, AppTelemetry telemetry)
     {
         _routerChanged = routerChanged;
         Config = config;
+        Telemetry = telemetry;
         Headers = new ForwardedHeadersTransformer(config.TrustedProxies);
         Blue = new SlotTarget(Slot.Blue, config.BluePort, routerChanged);
         Green = new SlotTarget(Slot.Green, config.GreenPort, routerChanged);
     }
 
     public AppProxyConfig Config { get; private set; }
+
+    /// <summary>The app's traffic figures; they outlive config changes, slot ports included.</summary>
+    public AppTelemetry Telemetry { get; }
 
     /// <summary>Sets the forwarding headers by the config's trusted proxies; replaced with the config.</summary>
     public ForwardedHeadersTransformer Headers { get; private set; }

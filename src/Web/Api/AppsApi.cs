@@ -4,6 +4,7 @@ using Cutover.Engine.Persistence;
 using Cutover.Engine.Runtime;
 using Cutover.Engine.Secrets;
 using Cutover.Engine.Status;
+using Cutover.Engine.Traffic;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cutover.Web.Api;
@@ -19,14 +20,25 @@ public static class AppsApi
         var apps = routes.MapGroup("/api/apps").WithTags("Apps");
         apps.MapGet("/", async (AppStatusReader reader, CancellationToken cancellationToken) => TypedResults.Ok(await reader.ListAsync(cancellationToken)))
             .WithSummary("Every application: active slot, image, health, in-flight requests and sockets.");
-        apps.MapGet("/{app}", GetAsync).WithSummary("One application with both slots.");
+        apps.MapGet("/{app}", GetAsync).WithSummary("One application with both slots and the proxy's traffic figures per slot.");
         apps.MapGet("/{app}/health", HealthAsync).WithSummary("Health-check history with latencies, newest first.");
         apps.MapGet("/{app}/logs", LogsAsync).WithSummary("The tail of a slot container's output (default: the active slot); with follow=true, plain text lines as they are written.");
         return routes;
     }
 
-    private static async Task<Results<Ok<AppStatus>, ProblemHttpResult>> GetAsync(string app, AppStatusReader reader, CancellationToken cancellationToken) =>
-        await reader.GetAsync(app, cancellationToken) is { } status ? TypedResults.Ok(status) : ApiProblems.UnknownApp(app);
+    private static async Task<Results<Ok<AppStatus>, ProblemHttpResult>> GetAsync(
+        string app, AppStatusReader reader, ITrafficSwitch traffic, CancellationToken cancellationToken)
+    {
+        if (await reader.GetAsync(app, cancellationToken) is not { } status)
+        {
+            return ApiProblems.UnknownApp(app);
+        }
+
+        // The figures are read here, for the one app asked about, rather than in every status the console builds.
+        return TypedResults.Ok(traffic.GetFigures(app) is { } figures
+            ? status with { Slots = [.. status.Slots.Select(s => s with { Traffic = figures.Of(s.Slot) })] }
+            : status);
+    }
 
     private static async Task<Results<Ok<HealthCheckView[]>, ProblemHttpResult>> HealthAsync(
         string app, AppsConfigMonitor config, HealthStore health, CancellationToken cancellationToken, int limit = 100, string? slot = null)

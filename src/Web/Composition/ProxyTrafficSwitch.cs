@@ -5,6 +5,7 @@ using Cutover.Proxy;
 using Cutover.Proxy.Draining;
 using Cutover.Proxy.Forwarding;
 using Cutover.Proxy.Routing;
+using Cutover.Proxy.Telemetry;
 using EngineSlot = Cutover.Engine.Model.Slot;
 using ProxySlot = Cutover.Proxy.Routing.Slot;
 
@@ -53,6 +54,26 @@ internal sealed class ProxyTrafficSwitch(TrafficRouter router) : ITrafficSwitch
             new InFlight(snapshot.Blue.Requests, snapshot.Blue.Sockets),
             new InFlight(snapshot.Green.Requests, snapshot.Green.Sockets));
     }
+
+    public TrafficFigures? GetFigures(string app)
+    {
+        if (!router.Contains(app))
+        {
+            return null;
+        }
+
+        var telemetry = router.GetTelemetry(app);
+        return new TrafficFigures(telemetry.NoBackend, ToFigures(telemetry.Blue), ToFigures(telemetry.Green));
+    }
+
+    private static SlotTrafficFigures ToFigures(SlotTelemetrySnapshot slot) => new(
+        slot.Requests,
+        new RequestsByClass(slot.Classes.Informational, slot.Classes.Successful, slot.Classes.Redirection, slot.Classes.ClientError, slot.Classes.ServerError),
+        new Cutover.Engine.Traffic.ProxyErrorCounts(slot.ProxyErrors.BadGateway, slot.ProxyErrors.ServiceUnavailable, slot.ProxyErrors.GatewayTimeout, slot.ProxyErrors.Other),
+        slot.Aborted,
+        new LatencySummary(slot.LastMinute.Count, Math.Round(slot.LastMinute.P50Ms, 3), Math.Round(slot.LastMinute.P95Ms, 3), Math.Round(slot.LastMinute.P99Ms, 3)),
+        slot.BytesIn,
+        slot.BytesOut);
 
     private static ProxySlot? ToProxy(EngineSlot? slot) => slot switch
     {

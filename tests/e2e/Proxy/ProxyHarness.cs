@@ -30,6 +30,9 @@ public sealed class ProxyHarness : IAsyncDisposable
 
     public TrafficRouter Router { get; }
 
+    /// <summary>The proxy's container (its meter factory, for tests that listen to the metrics).</summary>
+    public IServiceProvider Services => _services;
+
     public TestBackend Blue { get; }
 
     public TestBackend Green { get; }

@@ -43,6 +43,7 @@ public sealed class TestBackend : IAsyncDisposable
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
 
         app.MapGet("/", () => name);
+        app.MapGet("/status/{code:int}", (int code) => Results.Text($"{code} from {name}", statusCode: code));
         app.MapGet("/slow", async (int ms, CancellationToken ct) =>
         {
             await Task.Delay(ms, ct);

@@ -34,6 +34,29 @@ public sealed class RenderingTests
     }
 
     [Fact]
+    public async Task AppsOne_ShowsEachSlotsTraffic_InOneLine()
+    {
+        var one = System.Text.Json.JsonDocument.Parse(Samples.Apps).RootElement[0].GetRawText().Replace(
+            "\"inFlight\":{\"requests\":3,\"sockets\":1}}",
+            "\"inFlight\":{\"requests\":3,\"sockets\":1},\"traffic\":{\"requests\":1234,\"byClass\":{\"1xx\":1,\"2xx\":1200,\"3xx\":0,\"4xx\":30,\"5xx\":3},\"proxyErrors\":{\"502\":2,\"503\":0,\"504\":1,\"other\":0},\"aborted\":0,\"lastMinute\":{\"requests\":600,\"p50Ms\":1.24,\"p95Ms\":4.5,\"p99Ms\":9.81},\"bytesIn\":12288,\"bytesOut\":4718592}}");
+
+        var run = await CliRun.RunAsync(new FakeApi().OnJson("GET api/apps/shop", one), "apps", "shop");
+
+        Assert.Contains(
+            "blue traffic: 1,234 requests (1xx 1, 2xx 1,200, 4xx 30, 5xx 3; proxy errors: 502 x2, 504 x1), last minute p50/p95/p99 1.2/4.5/9.8 ms, 12.0 KB in, 4.5 MB out",
+            run.Out);
+        Assert.DoesNotContain("green traffic", run.Out);
+    }
+
+    [Fact]
+    public void TrafficLine_SaysOneRequest_NotRequests()
+    {
+        var line = Cutover.Web.Cli.Verbs.AppsVerb.TrafficLine(new Cutover.Web.Cli.Api.Models.SlotTraffic(1, new(0, 1, 0, 0, 0), new(0, 0, 0, 0), 0, null, 0, 5));
+
+        Assert.Equal("1 request (2xx 1), 0 B in, 5 B out", line);
+    }
+
+    [Fact]
     public async Task History_IsATable_WithWhereThePageIs()
     {
         var api = new FakeApi().OnJson("GET api/deployments?skip=1&take=1", $$"""{"items":[{{Samples.Deployment(status: "rolled_back", finishedAt: "2026-11-25T10:01:05Z")}}],"total":3,"skip":1,"take":1}""");

@@ -96,5 +96,47 @@ public static class AppsVerb
         }
 
         slots.WriteTo(output);
+        foreach (var s in app.Slots ?? [])
+        {
+            if (s.Traffic is { Requests: > 0 } traffic)
+            {
+                output.WriteLine($"{s.Slot.Name()} traffic: {TrafficLine(traffic)}");
+            }
+        }
     }
+
+    /// <summary>"1,234 requests (2xx 1,200, 4xx 30, 5xx 4; proxy errors: 502 x1), last minute p50/p95/p99 1.2/4.5/9.8 ms, 12.0 KB in, 4.5 MB out".</summary>
+    public static string TrafficLine(SlotTraffic traffic)
+    {
+        var line = new System.Text.StringBuilder(Count(traffic.Requests, "request", "requests"));
+        var classes = traffic.ByClass is { } c
+            ? new[] { ("1xx", c.Informational), ("2xx", c.Successful), ("3xx", c.Redirection), ("4xx", c.ClientError), ("5xx", c.ServerError) }
+                .Where(k => k.Item2 > 0).Select(k => $"{k.Item1} {k.Item2:N0}").ToList()
+            : [];
+        if (traffic.Aborted > 0)
+        {
+            classes.Add($"aborted {traffic.Aborted:N0}");
+        }
+
+        var proxyErrors = traffic.ProxyErrors is { Total: > 0 } e
+            ? new[] { ("502", e.BadGateway), ("503", e.ServiceUnavailable), ("504", e.GatewayTimeout), ("other", e.Other) }
+                .Where(k => k.Item2 > 0).Select(k => $"{k.Item1} x{k.Item2:N0}")
+            : [];
+        var errors = string.Join(", ", proxyErrors);
+        if (classes.Count > 0 || errors.Length > 0)
+        {
+            line.Append(" (").Append(string.Join(", ", classes)).Append(errors.Length > 0 ? $"; proxy errors: {errors}" : "").Append(')');
+        }
+
+        if (traffic.LastMinute is { Requests: > 0 } latency)
+        {
+            line.Append(System.Globalization.CultureInfo.InvariantCulture, $", last minute p50/p95/p99 {latency.P50Ms:0.0}/{latency.P95Ms:0.0}/{latency.P99Ms:0.0} ms");
+        }
+
+        line.Append($", {Units.Bytes(traffic.BytesIn)} in, {Units.Bytes(traffic.BytesOut)} out");
+        return line.ToString();
+    }
+
+    private static string Count(long count, string one, string many) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{count:N0} {(count == 1 ? one : many)}");
 }

@@ -61,4 +61,6 @@ internal sealed class FakeTrafficSwitch : ITrafficSwitch
 
     public AppTraffic? GetTraffic(string app) =>
         _apps.TryGetValue(app, out var a) ? new AppTraffic(a.Listen.ToString(), null, a.Active, a.Ports, default, default) : null;
+
+    public TrafficFigures? GetFigures(string app) => null;
 }

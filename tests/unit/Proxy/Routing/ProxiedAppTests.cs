@@ -11,14 +11,14 @@ public class ProxiedAppTests
     [Fact]
     public void NewApp_RoutesNowhere()
     {
-        var app = new ProxiedApp(Config, new ChangeSignal());
+        var app = new ProxiedApp(Config, new ChangeSignal(), TestTelemetry.For(Config.App));
         Assert.Null(app.Route.Active);
     }
 
     [Fact]
     public void Switch_ReplacesTheRouteAtomically()
     {
-        var app = new ProxiedApp(Config, new ChangeSignal());
+        var app = new ProxiedApp(Config, new ChangeSignal(), TestTelemetry.For(Config.App));
         app.Switch(Slot.Blue);
         var before = app.Route;
 
@@ -32,7 +32,7 @@ public class ProxiedAppTests
     [Fact]
     public void Switch_ToNull_RoutesNowhere()
     {
-        var app = new ProxiedApp(Config, new ChangeSignal());
+        var app = new ProxiedApp(Config, new ChangeSignal(), TestTelemetry.For(Config.App));
         app.Switch(Slot.Blue);
         app.Switch(null);
         Assert.Null(app.Route.Active);
@@ -42,7 +42,7 @@ public class ProxiedAppTests
     public void Switch_SignalsTheRouter()
     {
         var signal = new ChangeSignal();
-        var app = new ProxiedApp(Config, signal);
+        var app = new ProxiedApp(Config, signal, TestTelemetry.For(Config.App));
         var next = signal.NextAsync();
 
         app.Switch(Slot.Green);
@@ -53,7 +53,7 @@ public class ProxiedAppTests
     [Fact]
     public void Reconfigure_NewSlotPort_GetsAFreshTargetAndKeepsTheActiveSlot()
     {
-        var app = new ProxiedApp(Config, new ChangeSignal());
+        var app = new ProxiedApp(Config, new ChangeSignal(), TestTelemetry.For(Config.App));
         app.Switch(Slot.Blue);
         var oldBlue = app.Blue;
         var green = app.Green;
