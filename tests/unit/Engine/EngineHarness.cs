@@ -81,7 +81,9 @@ internal sealed class EngineHarness : IAsyncDisposable
             .AddCutoverEngine()
             .AddSingleton<TimeProvider>(time)
             .AddSingleton<IContainerRuntime, FakeContainerRuntime>()
-            .AddSingleton<ITrafficSwitch, FakeTrafficSwitch>()
+            .AddSingleton<FakeTrafficSwitch>()
+            .AddSingleton<ITrafficSwitch>(sp => sp.GetRequiredService<FakeTrafficSwitch>())
+            .AddSingleton<ITrafficWatch>(sp => sp.GetRequiredService<FakeTrafficSwitch>())
             .AddSingleton<IHealthProbe>(new ScriptedHealthProbe(time))
             .BuildServiceProvider();
 
