@@ -1,3 +1,4 @@
+using Cutover.Engine.Board;
 using Cutover.Engine.Configuration;
 using Cutover.Engine.Model;
 using Cutover.Engine.Persistence;
@@ -17,7 +18,7 @@ public static class AppsApi
     public static IEndpointRouteBuilder MapAppsApi(this IEndpointRouteBuilder routes)
     {
         var apps = routes.MapGroup("/api/apps").WithTags("Apps");
-        apps.MapGet("/", async (AppStatusReader reader, CancellationToken cancellationToken) => TypedResults.Ok(await reader.ListAsync(cancellationToken)))
+        apps.MapGet("/", async (AppBoard board, CancellationToken cancellationToken) => TypedResults.Ok((await board.SnapshotAsync(cancellationToken)).Apps.Select(a => a.Status).ToArray()))
             .WithSummary("Every application: active slot, image, health, in-flight requests and sockets.");
         apps.MapGet("/{app}", GetAsync).WithSummary("One application with both slots.");
         apps.MapGet("/{app}/health", HealthAsync).WithSummary("Health-check history with latencies, newest first.");
