@@ -63,7 +63,8 @@ internal sealed class EngineHarness : IAsyncDisposable
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
-    public static async Task<EngineHarness> StartAsync(string? appsYaml = null, string? folder = null)
+    /// <param name="configure">Changes to the services after the engine's own, e.g. a test's database interceptor.</param>
+    public static async Task<EngineHarness> StartAsync(string? appsYaml = null, string? folder = null, Action<IServiceCollection>? configure = null)
     {
         folder ??= Directory.CreateTempSubdirectory("cutover-engine-").FullName;
         var appsFile = Path.Combine(folder, "apps.yaml");
@@ -75,7 +76,7 @@ internal sealed class EngineHarness : IAsyncDisposable
         }).Build();
 
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
-        var services = new ServiceCollection()
+        var collection = new ServiceCollection()
             .AddLogging()
             .AddSingleton<IConfiguration>(configuration)
             .AddCutoverEngine()
@@ -84,8 +85,9 @@ internal sealed class EngineHarness : IAsyncDisposable
             .AddSingleton<FakeTrafficSwitch>()
             .AddSingleton<ITrafficSwitch>(sp => sp.GetRequiredService<FakeTrafficSwitch>())
             .AddSingleton<ITrafficWatch>(sp => sp.GetRequiredService<FakeTrafficSwitch>())
-            .AddSingleton<IHealthProbe>(new ScriptedHealthProbe(time))
-            .BuildServiceProvider();
+            .AddSingleton<IHealthProbe>(new ScriptedHealthProbe(time));
+        configure?.Invoke(collection);
+        var services = collection.BuildServiceProvider();
 
         // As the engine's start does: the lock first (the health monitor waits for it), then the database.
         services.GetRequiredService<Cutover.Engine.Hosting.EngineLease>().TryAcquire();
