@@ -62,6 +62,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<HealthGate>();
         services.TryAddSingleton<IHealthProbe, HttpHealthProbe>();
         services.TryAddSingleton<IContainerRuntime, DockerContainerRuntime>();
+        services.AddSingleton<ContainerOutput>();
 
         services.AddSingleton<PulledImageStore>();
         services.AddSingleton<ImageRetention>();
