@@ -5,6 +5,7 @@ using Cutover.Engine.Configuration;
 using Cutover.Engine.Deployments;
 using Cutover.Engine.Events;
 using Cutover.Engine.Healing;
+using Cutover.Engine.Hosting;
 using Cutover.Engine.Persistence;
 using Cutover.Engine.Status;
 using Cutover.Engine.Traffic;
@@ -18,7 +19,8 @@ namespace Cutover.Engine.Board;
 /// </summary>
 /// <remarks>
 /// SQLite is read when the board starts (at its first subscriber) and afterwards only for the one application
-/// an event says changed (a deployment's step, a self-healing outcome) or on a new apps.yaml; health results
+/// an event says changed (a deployment's step, a self-healing outcome), on a new apps.yaml and once after
+/// reconciliation with Docker (which corrects containers without an event each); health results
 /// and drain progress come from the events themselves, the in-flight counts from the proxy's pushes. Nothing
 /// polls, and nothing is read per subscriber.
 /// </remarks>
@@ -30,6 +32,7 @@ public sealed partial class AppBoard(
     SelfHealer healer,
     EngineEventStream events,
     ITrafficWatch traffic,
+    EngineReadiness readiness,
     TimeProvider time,
     ILogger<AppBoard> logger) : IAsyncDisposable
 {
@@ -158,11 +161,29 @@ public sealed partial class AppBoard(
                 throw;
             }
 
-            Volatile.Write(ref _running, Task.WhenAll(PumpAsync(subscription, _stop.Token), FollowTrafficAsync(_stop.Token)));
+            Volatile.Write(ref _running, Task.WhenAll(PumpAsync(subscription, _stop.Token), FollowTrafficAsync(_stop.Token), ReloadOnceReconciledAsync(_stop.Token)));
         }
         finally
         {
             _starting.Release();
+        }
+    }
+
+    private async Task ReloadOnceReconciledAsync(CancellationToken cancellationToken)
+    {
+        if (readiness.IsReconciled)
+        {
+            return;
+        }
+
+        try
+        {
+            await readiness.Reconciled.WaitAsync(cancellationToken);
+            // Through the pump, so that the reads stay in order with the events around them.
+            events.Publish(new BoardReload(time.GetUtcNow()));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
         }
     }
 
@@ -247,12 +268,13 @@ public sealed partial class AppBoard(
                 Update(p.App, card => card with { Drain = p.Status });
                 return;
             case ConfigApplied { Accepted: true }:
+            case BoardReload:
                 await ApplyConfigAsync(cancellationToken);
                 return;
         }
     }
 
-    /// <summary>A new apps.yaml: apps it drops leave the board, every other one is read again (its spec may have changed).</summary>
+    /// <summary>A new apps.yaml (or reconciliation): apps it drops leave the board, every other one is read again (its spec may have changed).</summary>
     private async Task ApplyConfigAsync(CancellationToken cancellationToken)
     {
         var names = config.Current.Apps.Keys.ToHashSet(StringComparer.Ordinal);

@@ -135,6 +135,22 @@ public sealed class AppBoardTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task StartedBeforeReconciliation_ReadsEveryAppAgain_OnceReconciled()
+    {
+        // A readiness of its own that has not seen reconciliation, as right after a restart.
+        var readiness = ActivatorUtilities.CreateInstance<Cutover.Engine.Hosting.EngineReadiness>(_engine.Services);
+        await using var board = ActivatorUtilities.CreateInstance<AppBoard>(_engine.Services, readiness);
+        var subscription = await board.SubscribeAsync(_done.Token);
+
+        // Reconciliation writes what it finds without an event for each change.
+        await _engine.State.SetActiveAsync("shop", Slot.Green, "demo:v2", null, _done.Token);
+        readiness.MarkReconciled();
+
+        var changes = await ReadUntilAsync(subscription.Changes, c => c.App?.Status.ActiveImage == "demo:v2");
+        Assert.Equal("shop", changes[^1].Name);
+    }
+
     private async Task<List<BoardChange>> ReadUntilAsync(IAsyncEnumerable<BoardChange> changes, Func<BoardChange, bool> last)
     {
         var read = new List<BoardChange>();
