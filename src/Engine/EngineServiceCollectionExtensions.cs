@@ -20,7 +20,7 @@ using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers Cutover's engine. The host supplies the <see cref="Cutover.Engine.Traffic.ITrafficSwitch"/>.</summary>
+/// <summary>Registers Cutover's engine. The host supplies the <see cref="Cutover.Engine.Traffic.ITrafficSwitch"/> and the <see cref="Cutover.Engine.Traffic.ITrafficWatch"/>.</summary>
 public static class EngineServiceCollectionExtensions
 {
     public static IServiceCollection AddCutoverEngine(this IServiceCollection services)
@@ -58,12 +58,15 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<AuditLog>();
         services.AddSingleton<AuditReader>();
         services.AddSingleton<AuditChainVerifier>();
+        services.AddSingleton<AuditFeed>();
+        services.AddSingleton<DeploymentFeed>();
 
         services.AddSingleton<HealthBoard>();
         services.AddSingleton<HealthRecorder>();
         services.AddSingleton<HealthGate>();
         services.TryAddSingleton<IHealthProbe, HttpHealthProbe>();
         services.TryAddSingleton<IContainerRuntime, DockerContainerRuntime>();
+        services.AddSingleton<ContainerOutput>();
 
         services.AddSingleton<PulledImageStore>();
         services.AddSingleton<ImageRetention>();
@@ -75,6 +78,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<Recovery>();
         services.AddSingleton<ConfigApplier>();
         services.AddSingleton<Cutover.Engine.Status.AppStatusReader>();
+        services.AddSingleton<Cutover.Engine.Board.AppBoard>();
         services.AddSingleton<EngineReadiness>();
         services.AddSingleton<EngineLease>();
         services.AddSingleton<EngineService>();

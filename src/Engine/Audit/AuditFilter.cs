@@ -14,4 +14,12 @@ public sealed record AuditFilter(
     string? Action = null)
 {
     public static AuditFilter All { get; } = new();
+
+    /// <summary>Whether an entry passes the filter, for entries that arrive live (the database applies it to stored ones).</summary>
+    public bool Matches(AuditEntryView entry) =>
+        (From is null || entry.At >= From)
+        && (To is null || entry.At < To)
+        && (App is null || entry.App == App)
+        && (Actor is null || entry.Actor == Actor)
+        && (Action is null || entry.Action == Action);
 }

@@ -1,8 +1,9 @@
+using System.Diagnostics;
+using Cutover.Engine.Board;
 using Cutover.Engine.Configuration;
 using Cutover.Engine.Model;
 using Cutover.Engine.Persistence;
 using Cutover.Engine.Runtime;
-using Cutover.Engine.Secrets;
 using Cutover.Engine.Status;
 using Cutover.Engine.Traffic;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,7 +19,7 @@ public static class AppsApi
     public static IEndpointRouteBuilder MapAppsApi(this IEndpointRouteBuilder routes)
     {
         var apps = routes.MapGroup("/api/apps").WithTags("Apps");
-        apps.MapGet("/", async (AppStatusReader reader, CancellationToken cancellationToken) => TypedResults.Ok(await reader.ListAsync(cancellationToken)))
+        apps.MapGet("/", async (AppBoard board, CancellationToken cancellationToken) => TypedResults.Ok((await board.SnapshotAsync(cancellationToken)).Apps.Select(a => a.Status).ToArray()))
             .WithSummary("Every application: active slot, image, health, in-flight requests and sockets.");
         apps.MapGet("/{app}", GetAsync).WithSummary("One application with both slots and the proxy's traffic figures per slot.");
         apps.MapGet("/{app}/health", HealthAsync).WithSummary("Health-check history with latencies, newest first.");
@@ -61,9 +62,7 @@ public static class AppsApi
     private static async Task<Results<Ok<ContainerLogsView>, ProblemHttpResult, FollowedLogs>> LogsAsync(
         string app,
         AppsConfigMonitor config,
-        AppStateStore state,
-        IContainerRuntime runtime,
-        SecretRedactor redaction,
+        ContainerOutput output,
         CancellationToken cancellationToken,
         string? slot = null,
         int tail = 100,
@@ -79,30 +78,27 @@ public static class AppsApi
             return bad;
         }
 
-        var chosen = which ?? (await state.GetAsync(app, cancellationToken))?.ActiveSlot;
-        if (chosen is not { } s)
+        switch (await output.LocateAsync(app, which, cancellationToken))
         {
-            return ApiProblems.NotFound($"Application '{app}' has no active slot yet; name one with ?slot=blue or ?slot=green.");
-        }
+            case OutputSource.NoActiveSlot:
+                return ApiProblems.NotFound($"Application '{app}' has no active slot yet; name one with ?slot=blue or ?slot=green.");
+            case OutputSource.NoContainer missing:
+                return ApiProblems.NotFound($"Application '{app}' has no {missing.Slot.Name()} container.");
+            case OutputSource.Container container when follow:
+                return new FollowedLogs(output.FollowAsync(container, Math.Clamp(tail, 0, MaxLogLines), CancellationToken.None));
+            case OutputSource.Container container:
+                try
+                {
+                    var lines = await output.TailAsync(container, Math.Clamp(tail, 1, MaxLogLines), cancellationToken);
+                    return TypedResults.Ok(new ContainerLogsView(app, container.Slot, container.ContainerId, [.. lines]));
+                }
+                catch (ContainerRuntimeException ex)
+                {
+                    return ApiProblems.RuntimeUnavailable(ex.Message);
+                }
 
-        if (await state.GetContainerAsync(app, s, cancellationToken) is not { } container)
-        {
-            return ApiProblems.NotFound($"Application '{app}' has no {s.Name()} container.");
-        }
-
-        if (follow)
-        {
-            return new FollowedLogs(runtime.FollowLogsAsync(container.ContainerId, Math.Clamp(tail, 0, MaxLogLines), CancellationToken.None), redaction);
-        }
-
-        try
-        {
-            var lines = await runtime.GetLogsAsync(container.ContainerId, Math.Clamp(tail, 1, MaxLogLines), cancellationToken);
-            return TypedResults.Ok(new ContainerLogsView(app, s, container.ContainerId, lines.Select(redaction.Redact).ToArray()));
-        }
-        catch (ContainerRuntimeException ex)
-        {
-            return ApiProblems.RuntimeUnavailable(ex.Message);
+            default:
+                throw new UnreachableException();
         }
     }
 }

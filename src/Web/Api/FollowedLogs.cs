@@ -1,18 +1,17 @@
 using Cutover.Engine.Runtime;
-using Cutover.Engine.Secrets;
 using System.Reflection;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
 
 namespace Cutover.Web.Api;
 
-/// <summary>A container's output as plain text, a line as soon as the container writes it, like <c>docker logs -f</c>.</summary>
+/// <summary>A container's output (secrets already masked) as plain text, a line as soon as the container writes it, like <c>docker logs -f</c>.</summary>
 /// <remarks>
 /// The stream ends when the container stops, the client goes away or the host shuts down. Docker opens the
 /// stream lazily, so the first line is awaited for a moment before the 200 goes out: a missing container or an
 /// unreachable engine still gets its 503 problem, while a quiet container does not hold the headers back.
 /// </remarks>
-internal sealed class FollowedLogs(IAsyncEnumerable<string> lines, SecretRedactor redaction) : IResult, IEndpointMetadataProvider
+internal sealed class FollowedLogs(IAsyncEnumerable<string> lines) : IResult, IEndpointMetadataProvider
 {
     private static readonly TimeSpan OpenGrace = TimeSpan.FromSeconds(1);
 
@@ -42,7 +41,7 @@ internal sealed class FollowedLogs(IAsyncEnumerable<string> lines, SecretRedacto
         {
             for (var more = await first; more; more = await reader.MoveNextAsync())
             {
-                await context.Response.WriteAsync(redaction.Redact(reader.Current) + "\n", cancellationToken);
+                await context.Response.WriteAsync(reader.Current + "\n", cancellationToken);
                 await context.Response.Body.FlushAsync(cancellationToken);
             }
         }

@@ -26,7 +26,9 @@ public static class CutoverHostExtensions
         builder.Services.AddHostedService<TakeoverSequence>();
         // Each app's drain timeouts bound the stop (GracefulStop); this only keeps the host from cutting it shorter.
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromMinutes(15));
-        builder.Services.AddSingleton<ITrafficSwitch, ProxyTrafficSwitch>();
+        builder.Services.AddSingleton<ProxyTrafficSwitch>();
+        builder.Services.AddSingleton<ITrafficSwitch>(sp => sp.GetRequiredService<ProxyTrafficSwitch>());
+        builder.Services.AddSingleton<ITrafficWatch>(sp => sp.GetRequiredService<ProxyTrafficSwitch>());
         builder.Services.AddSingleton(new HostStart(TimeProvider.System.GetUtcNow()));
         builder.AddCutoverApi();
         builder.AddCutoverMetrics();

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using Cutover.Engine.Configuration;
 using Cutover.Engine.Traffic;
 using Cutover.Proxy;
@@ -6,13 +7,14 @@ using Cutover.Proxy.Draining;
 using Cutover.Proxy.Forwarding;
 using Cutover.Proxy.Routing;
 using Cutover.Proxy.Telemetry;
+using Cutover.Proxy.Traffic;
 using EngineSlot = Cutover.Engine.Model.Slot;
 using ProxySlot = Cutover.Proxy.Routing.Slot;
 
 namespace Cutover.Web.Composition;
 
-/// <summary>The engine's traffic switch, carried out by Cutover's proxy: the one place the two meet.</summary>
-internal sealed class ProxyTrafficSwitch(TrafficRouter router) : ITrafficSwitch
+/// <summary>The engine's traffic switch and traffic watch, carried out by Cutover's proxy: the one place the two meet.</summary>
+internal sealed class ProxyTrafficSwitch(TrafficRouter router) : ITrafficSwitch, ITrafficWatch
 {
     public async Task<string?> ServeAsync(string app, IPEndPoint listen, SlotPorts ports, ProxySpec proxy, CancellationToken cancellationToken)
     {
@@ -37,15 +39,32 @@ internal sealed class ProxyTrafficSwitch(TrafficRouter router) : ITrafficSwitch
 
     public Task StopServingAsync(string app, CancellationToken cancellationToken) => router.RemoveAsync(app, cancellationToken);
 
-    public AppTraffic? GetTraffic(string app)
+    public AppTraffic? GetTraffic(string app) => router.Contains(app) ? ToEngine(router.GetSnapshot(app)) : null;
+
+    public async IAsyncEnumerable<AppTrafficChange> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (!router.Contains(app))
+        await foreach (var snapshot in router.WatchAsync(Cutover.Engine.Board.AppBoard.TrafficCoalescing, cancellationToken))
+        {
+            if (ToEngine(snapshot) is { } traffic)
+            {
+                yield return new AppTrafficChange(snapshot.App, traffic);
+            }
+        }
+    }
+
+    /// <summary>The proxy's snapshot with the ports it forwards to, or null when the app was removed meanwhile.</summary>
+    private AppTraffic? ToEngine(AppTrafficSnapshot snapshot)
+    {
+        AppProxyConfig config;
+        try
+        {
+            config = router.GetConfig(snapshot.App);
+        }
+        catch (KeyNotFoundException)
         {
             return null;
         }
 
-        var snapshot = router.GetSnapshot(app);
-        var config = router.GetConfig(app);
         return new AppTraffic(
             snapshot.Listening,
             snapshot.ListenerError,

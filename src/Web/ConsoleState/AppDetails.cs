@@ -5,7 +5,6 @@ using Cutover.Engine.Health;
 using Cutover.Engine.Model;
 using Cutover.Engine.Persistence;
 using Cutover.Engine.Runtime;
-using Cutover.Engine.Secrets;
 
 namespace Cutover.Web.ConsoleState;
 
@@ -14,10 +13,8 @@ public sealed class AppDetails(
     AppsConfigMonitor config,
     DeploymentStore deployments,
     HealthStore health,
-    AppStateStore state,
-    IContainerRuntime runtime,
-    RollbackTargets rollbackTargets,
-    SecretRedactor redactor)
+    ContainerOutput output,
+    RollbackTargets rollbackTargets)
 {
     public const int HistoryChecks = 200;
 
@@ -40,21 +37,20 @@ public sealed class AppDetails(
         rollbackTargets.PlanAsync(app, null, cancellationToken);
 
     /// <summary>The slot container's last lines, secrets masked; a sentence instead when there is nothing to read.</summary>
-    public async Task<ContainerOutput> LogsAsync(string app, Slot slot, int tail, CancellationToken cancellationToken)
+    public async Task<OutputLines> LogsAsync(string app, Slot slot, int tail, CancellationToken cancellationToken)
     {
-        if (await state.GetContainerAsync(app, slot, cancellationToken) is not { } container)
+        if (await output.LocateAsync(app, slot, cancellationToken) is not OutputSource.Container container)
         {
-            return new ContainerOutput([], $"{app} has no {slot.Name()} container.");
+            return new OutputLines([], $"{app} has no {slot.Name()} container.");
         }
 
         try
         {
-            var lines = await runtime.GetLogsAsync(container.ContainerId, tail, cancellationToken);
-            return new ContainerOutput(lines.Select(redactor.Redact).ToArray(), null);
+            return new OutputLines(await output.TailAsync(container, tail, cancellationToken), null);
         }
         catch (ContainerRuntimeException ex)
         {
-            return new ContainerOutput([], ex.Message);
+            return new OutputLines([], ex.Message);
         }
     }
 
@@ -62,14 +58,14 @@ public sealed class AppDetails(
     /// <exception cref="ContainerRuntimeException">The slot has no container, or Docker cannot give its output.</exception>
     public async IAsyncEnumerable<string> FollowLogsAsync(string app, Slot slot, int tail, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var container = await state.GetContainerAsync(app, slot, cancellationToken)
+        var container = await output.LocateAsync(app, slot, cancellationToken) as OutputSource.Container
             ?? throw new ContainerRuntimeException($"{app} has no {slot.Name()} container.");
-        await foreach (var line in runtime.FollowLogsAsync(container.ContainerId, tail, cancellationToken))
+        await foreach (var line in output.FollowAsync(container, tail, cancellationToken))
         {
-            yield return redactor.Redact(line);
+            yield return line;
         }
     }
 }
 
 /// <summary>A container's output lines, or why there are none.</summary>
-public sealed record ContainerOutput(IReadOnlyList<string> Lines, string? Problem);
+public sealed record OutputLines(IReadOnlyList<string> Lines, string? Problem);

@@ -1,57 +1,19 @@
 using Cutover.Engine.Audit;
-using Cutover.Engine.Events;
+using Cutover.Engine.Board;
 
 namespace Cutover.Web.ConsoleState;
 
-/// <summary>The audit page's data: filtered entries, the chain's state, and new entries as they are appended.</summary>
-public sealed class AuditTrail(AuditReader reader, AuditChainVerifier verifier, EngineEventStream events)
+/// <summary>The audit page's data: the newest entries a filter matches and then each new one, and the chain's state.</summary>
+public sealed class AuditTrail(AuditFeed feed, AuditChainVerifier verifier)
 {
     /// <summary>The newest entries shown in the browser; the export has them all.</summary>
     public const int Shown = 5000;
 
-    public event Action<AuditEntryView>? Appended;
-
-    public async Task<IReadOnlyList<AuditEntryView>> LoadAsync(AuditFilter filter, CancellationToken cancellationToken)
-    {
-        var newest = new Queue<AuditEntryView>();
-        await foreach (var entry in reader.ReadAsync(filter, cancellationToken))
-        {
-            newest.Enqueue(entry);
-            if (newest.Count > Shown)
-            {
-                newest.Dequeue();
-            }
-        }
-
-        return newest.Reverse().ToArray();
-    }
+    /// <summary>The newest entries, then each new one as it is appended, until cancelled; nothing appended in between is lost.</summary>
+    public Task<FeedSubscription<AuditEntryView>> SubscribeAsync(AuditFilter filter, CancellationToken cancellationToken) =>
+        feed.SubscribeAsync(filter, Shown, cancellationToken);
 
     public Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken) => verifier.VerifyAsync(cancellationToken);
-
-    /// <summary>Whether an entry passes the filter, for entries that arrive live.</summary>
-    public static bool Matches(AuditFilter filter, AuditEntryView entry) =>
-        (filter.From is null || entry.At >= filter.From)
-        && (filter.To is null || entry.At < filter.To)
-        && (filter.App is null || entry.App == filter.App)
-        && (filter.Actor is null || entry.Actor == filter.Actor)
-        && (filter.Action is null || entry.Action == filter.Action);
-
-    public async Task FollowAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await foreach (var e in events.SubscribeAsync(cancellationToken))
-            {
-                if (e is AuditAppended appended)
-                {
-                    Appended?.Invoke(appended.Entry);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
 
     /// <summary>The API address that exports the same filter, for the download buttons.</summary>
     public static string ExportUrl(AuditFilter filter, string format)

@@ -1,35 +1,42 @@
+using Cutover.Engine.Board;
 using Cutover.Engine.Deployments;
-using Cutover.Engine.Events;
-using Cutover.Engine.Persistence;
 
 namespace Cutover.Web.ConsoleState;
 
-/// <summary>The deployments page's data: a filtered page of history, re-read when a deployment changes.</summary>
-public sealed class DeploymentHistory(DeploymentStore store, EngineEventStream events)
+/// <summary>The deployments page's data: the newest deployments a filter matches, kept current from the engine's changes.</summary>
+public sealed class DeploymentHistory(DeploymentFeed feed)
 {
     /// <summary>The newest deployments shown; older ones are a filter away (and in the API's paged history).</summary>
     public const int Shown = 1000;
 
-    public event Action? Changed;
+    /// <summary>The newest deployments, then each one created or changed after, until cancelled; nothing in between is lost.</summary>
+    public Task<FeedSubscription<DeploymentView>> SubscribeAsync(string? app, DeploymentStatus? status, CancellationToken cancellationToken) =>
+        feed.SubscribeAsync(app, status, Shown, cancellationToken);
 
-    public Task<DeploymentPage> LoadAsync(string? app, DeploymentStatus? status, CancellationToken cancellationToken) =>
-        store.ListAsync(app, status, 0, Shown, cancellationToken);
-
-    /// <summary>Raises <see cref="Changed"/> when a deployment starts or ends, until cancelled.</summary>
-    public async Task FollowAsync(CancellationToken cancellationToken)
+    /// <summary>The rows after a change: added or replaced while it matches the status filter, removed once it no longer does.</summary>
+    public static (IReadOnlyList<DeploymentView> Rows, int Total) Apply(IReadOnlyList<DeploymentView> rows, int total, DeploymentStatus? status, DeploymentView change)
     {
-        try
+        var index = rows.ToList().FindIndex(d => d.Id == change.Id);
+        var matches = status is null || change.Status == status;
+        if (index < 0)
         {
-            await foreach (var e in events.SubscribeAsync(cancellationToken))
-            {
-                if (e is DeploymentChanged { Deployment: var d } && (d.Status == DeploymentStatus.Queued || d.Status.IsTerminal()))
-                {
-                    Changed?.Invoke();
-                }
-            }
+            return matches ? ([.. rows.Prepend(change).OrderByDescending(d => d.Id).Take(Shown)], total + 1) : (rows, total);
         }
-        catch (OperationCanceledException)
+
+        // A change older than what is shown (it was read after the change was made) is not a step back.
+        if (change.Steps.Count < rows[index].Steps.Count)
         {
+            return (rows, total);
         }
+
+        var next = rows.ToList();
+        if (matches)
+        {
+            next[index] = change;
+            return (next, total);
+        }
+
+        next.RemoveAt(index);
+        return (next, total - 1);
     }
 }

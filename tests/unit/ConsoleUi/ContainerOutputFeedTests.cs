@@ -27,10 +27,8 @@ public sealed class ContainerOutputFeedTests : IAsyncLifetime
             _engine.Get<AppsConfigMonitor>(),
             _engine.Get<DeploymentStore>(),
             _engine.Get<HealthStore>(),
-            _engine.Get<AppStateStore>(),
-            _engine.Get<IContainerRuntime>(),
-            _engine.Get<RollbackTargets>(),
-            _engine.Get<SecretRedactor>());
+            _engine.Get<ContainerOutput>(),
+            _engine.Get<RollbackTargets>());
         _feed = new ContainerOutputFeed(details, _renderClock);
         _feed.Changed += () => Interlocked.Increment(ref _changes);
     }

@@ -1,5 +1,6 @@
 using Bunit;
 using Cutover.Engine.Audit;
+using Cutover.Engine.Board;
 using Cutover.Engine.Configuration;
 using Cutover.Engine.Deployments;
 using Cutover.Engine.Runtime;
@@ -35,7 +36,7 @@ public abstract class DashboardContext : BunitContext, IAsyncLifetime
         Engine = await EngineHarness.StartAsync(AppsYaml);
         Services.AddMudServices();
         JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddSingleton(Engine.Get<AppStatusReader>());
+        Services.AddSingleton(Engine.Get<AppBoard>());
         Services.AddSingleton(Engine.Get<DeploymentStore>());
         Services.AddSingleton(Engine.Get<HealthStore>());
         Services.AddSingleton(Engine.Get<SelfHealer>());
@@ -50,6 +51,7 @@ public abstract class DashboardContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(Engine.Get<AppStateStore>());
         Services.AddSingleton(Engine.Get<IContainerRuntime>());
         Services.AddSingleton(Engine.Get<SecretRedactor>());
+        Services.AddSingleton(Engine.Get<ContainerOutput>());
         Services.AddSingleton(Engine.Get<EngineReadiness>());
         Services.AddScoped<LiveApps>();
         Services.AddSingleton<AppDetails>();

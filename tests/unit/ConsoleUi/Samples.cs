@@ -3,6 +3,7 @@ using Cutover.Engine.Health;
 using Cutover.Engine.Model;
 using Cutover.Engine.Status;
 using Cutover.Engine.Traffic;
+using Cutover.Engine.Board;
 using Cutover.Web.ConsoleState;
 
 namespace Cutover.Tests.Unit.ConsoleUi;
@@ -12,27 +13,27 @@ internal static class Samples
 {
     public static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
 
-    public static AppCardState Healthy(string name = "shop") => new(
+    public static LiveApp Healthy(string name = "shop") => new(
         Status(name, "healthy", Slot.Blue, "shop:1.0"),
         [Check(true, 3), Check(true, 5), Check(true, 4)],
         null,
         Deployment(1, DeploymentStatus.Completed, "shop:1.0"),
         null);
 
-    public static AppCardState Failing() => Healthy() with
+    public static LiveApp Failing() => Healthy() with
     {
         Status = Status("shop", "unhealthy", Slot.Blue, "shop:1.0"),
         Latencies = [Check(true, 3), Check(false, 1000), Check(false, 1000)],
     };
 
-    public static AppCardState Draining() => Healthy() with
+    public static LiveApp Draining() => Healthy() with
     {
         Status = Status("shop", "healthy", Slot.Green, "shop:2.0") with { InFlight = new InFlight(3, 1) },
         Running = Deployment(2, DeploymentStatus.Draining, "shop:2.0"),
         Drain = new DrainStatus(3, 1, TimeSpan.FromSeconds(12), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(3)),
     };
 
-    public static AppCardState NeverDeployed() => new(Status("shop", "unknown", null, null), [], null, null, null);
+    public static LiveApp NeverDeployed() => new(Status("shop", "unknown", null, null), [], null, null, null);
 
     public static AppStatus Status(string name, string health, Slot? active, string? image) => new(
         name,

@@ -63,7 +63,7 @@ internal sealed class EngineHarness : IAsyncDisposable
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
-    /// <param name="configure">More services, e.g. a logger provider that captures what is logged.</param>
+    /// <param name="configure">Changes to the services after the engine's own, e.g. a logger provider that captures what is logged or a database interceptor.</param>
     public static async Task<EngineHarness> StartAsync(string? appsYaml = null, string? folder = null, Action<IServiceCollection>? configure = null)
     {
         folder ??= Directory.CreateTempSubdirectory("cutover-engine-").FullName;
@@ -83,7 +83,9 @@ internal sealed class EngineHarness : IAsyncDisposable
             .AddCutoverEngine()
             .AddSingleton<TimeProvider>(time)
             .AddSingleton<IContainerRuntime, FakeContainerRuntime>()
-            .AddSingleton<ITrafficSwitch, FakeTrafficSwitch>()
+            .AddSingleton<FakeTrafficSwitch>()
+            .AddSingleton<ITrafficSwitch>(sp => sp.GetRequiredService<FakeTrafficSwitch>())
+            .AddSingleton<ITrafficWatch>(sp => sp.GetRequiredService<FakeTrafficSwitch>())
             .AddSingleton<IHealthProbe>(new ScriptedHealthProbe(time));
         configure?.Invoke(collection);
         var services = collection.BuildServiceProvider();

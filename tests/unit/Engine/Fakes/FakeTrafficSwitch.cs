@@ -1,14 +1,20 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Cutover.Engine.Configuration;
 using Cutover.Engine.Model;
 using Cutover.Engine.Traffic;
 
 namespace Cutover.Tests.Unit.Engine.Fakes;
 
-/// <summary>Remembers what the engine told the proxy; drains finish at once unless told otherwise.</summary>
-internal sealed class FakeTrafficSwitch : ITrafficSwitch
+/// <summary>Remembers what the engine told the proxy; drains finish at once unless told otherwise; pushes the in-flight counts a test sets.</summary>
+internal sealed class FakeTrafficSwitch : ITrafficSwitch, ITrafficWatch
 {
+    private readonly ConcurrentDictionary<string, (InFlight Blue, InFlight Green)> _inFlight = new();
+    private readonly Lock _watchersGate = new();
+    private readonly List<Channel<AppTrafficChange>> _watchers = [];
+
     private readonly ConcurrentDictionary<string, (IPEndPoint Listen, SlotPorts Ports, Slot? Active)> _apps = new();
 
     private readonly ConcurrentDictionary<string, ProxySpec> _proxies = new();
@@ -28,6 +34,7 @@ internal sealed class FakeTrafficSwitch : ITrafficSwitch
         _apps.AddOrUpdate(app, (listen, ports, null), (_, a) => (listen, ports, a.Active));
         _proxies[app] = proxy;
         Calls.Enqueue($"serve {app} {listen}");
+        Push(app);
         return Task.FromResult<string?>(null);
     }
 
@@ -35,6 +42,7 @@ internal sealed class FakeTrafficSwitch : ITrafficSwitch
     {
         _apps.AddOrUpdate(app, _ => throw new InvalidOperationException($"{app} is not served"), (_, a) => (a.Listen, a.Ports, slot));
         Calls.Enqueue($"route {app} {slot?.ToString() ?? "none"}");
+        Push(app);
     }
 
     /// <summary>When set, drains wait for it: a test can act while a deployment is draining.</summary>
@@ -59,8 +67,68 @@ internal sealed class FakeTrafficSwitch : ITrafficSwitch
         return Task.CompletedTask;
     }
 
-    public AppTraffic? GetTraffic(string app) =>
-        _apps.TryGetValue(app, out var a) ? new AppTraffic(a.Listen.ToString(), null, a.Active, a.Ports, default, default) : null;
+    public AppTraffic? GetTraffic(string app)
+    {
+        if (!_apps.TryGetValue(app, out var a))
+        {
+            return null;
+        }
+
+        var (blue, green) = _inFlight.GetValueOrDefault(app);
+        return new AppTraffic(a.Listen.ToString(), null, a.Active, a.Ports, blue, green);
+    }
+
+    /// <summary>As if requests arrived or finished: the new counts are pushed to every watcher.</summary>
+    public void SetInFlight(string app, InFlight blue, InFlight green)
+    {
+        _inFlight[app] = (blue, green);
+        Push(app);
+    }
+
+    public async IAsyncEnumerable<AppTrafficChange> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var channel = Channel.CreateUnbounded<AppTrafficChange>();
+        lock (_watchersGate)
+        {
+            _watchers.Add(channel);
+        }
+
+        try
+        {
+            foreach (var app in _apps.Keys)
+            {
+                Push(app, channel);
+            }
+
+            await foreach (var change in channel.Reader.ReadAllAsync(cancellationToken))
+            {
+                yield return change;
+            }
+        }
+        finally
+        {
+            lock (_watchersGate)
+            {
+                _watchers.Remove(channel);
+            }
+        }
+    }
+
+    private void Push(string app, Channel<AppTrafficChange>? only = null)
+    {
+        if (GetTraffic(app) is not { } traffic)
+        {
+            return;
+        }
+
+        lock (_watchersGate)
+        {
+            foreach (var watcher in only is null ? _watchers : [only])
+            {
+                watcher.Writer.TryWrite(new AppTrafficChange(app, traffic));
+            }
+        }
+    }
 
     public TrafficFigures? GetFigures(string app) => null;
 }

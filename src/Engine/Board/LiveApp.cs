@@ -4,15 +4,15 @@ using Cutover.Engine.Health;
 using Cutover.Engine.Status;
 using Cutover.Engine.Traffic;
 
-namespace Cutover.Web.ConsoleState;
+namespace Cutover.Engine.Board;
 
-/// <summary>What the console shows of one application at this moment.</summary>
+/// <summary>One application on the board at this moment: what the console's cards and the API's list show.</summary>
 /// <param name="Latencies">The active slot's last checks, oldest first.</param>
 /// <param name="Running">The deployment under way, if any.</param>
 /// <param name="Last">The newest finished deployment, if any.</param>
 /// <param name="Drain">The drain under way, while there is one.</param>
 /// <param name="Healing">The newest self-healing outcome, until a deployment by someone else replaces what serves.</param>
-public sealed record AppCardState(
+public sealed record LiveApp(
     AppStatus Status,
     IReadOnlyList<HealthResult> Latencies,
     DeploymentView? Running,
