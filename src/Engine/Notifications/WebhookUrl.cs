@@ -32,9 +32,9 @@ public static class WebhookUrl
 
     public static string Redact(string text)
     {
-        if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out var url) || string.IsNullOrEmpty(url.Host))
+        if (!TryParse(text, out var url))
         {
-            // Not a URL Cutover would post to; still never echo a password or a query.
+            // Not a URL Cutover would post to (other schemes parse their query into the path): never echo a password or a query.
             var masked = UrlCredentials.Mask(text);
             var query = masked.IndexOf('?', StringComparison.Ordinal);
             return query < 0 ? masked : masked[..query] + "?" + SecretRedactor.Mask;
