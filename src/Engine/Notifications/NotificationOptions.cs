@@ -10,6 +10,9 @@ public sealed class NotificationOptions
 
     /// <summary>Deliveries waiting per webhook; past it the oldest is dropped, so that a dead receiver costs bounded memory.</summary>
     public int QueueCapacity { get; set; } = 256;
+
+    /// <summary>How long one attempt may take before it counts as failed and is tried again.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>One receiver of notifications.</summary>

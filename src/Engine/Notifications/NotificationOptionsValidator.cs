@@ -13,6 +13,11 @@ internal sealed class NotificationOptionsValidator : IValidateOptions<Notificati
             failures.Add($"{NotificationOptions.SectionName}:QueueCapacity {options.QueueCapacity} must be at least 1.");
         }
 
+        if (options.AttemptTimeout < TimeSpan.FromSeconds(1) || options.AttemptTimeout > TimeSpan.FromMinutes(5))
+        {
+            failures.Add($"{NotificationOptions.SectionName}:AttemptTimeout {options.AttemptTimeout} must be between 00:00:01 and 00:05:00.");
+        }
+
         foreach (var (webhook, index) in options.Webhooks.Select((w, i) => (w, i)))
         {
             var where = $"{NotificationOptions.SectionName}:Webhooks:{index}";

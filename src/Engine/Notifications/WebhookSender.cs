@@ -1,13 +1,14 @@
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Cutover.Engine.Notifications;
 
 /// <summary>Delivers one notification to one webhook: signed, each attempt bounded, retried with exponential backoff.</summary>
 /// <remarks>
 /// A 2xx delivers it. A 5xx, 408, 429, a refused or broken connection, or no answer within
-/// <see cref="AttemptTimeout"/> is tried again after 1, 2, 4, 8 and 16 s (<see cref="MaxAttempts"/> in all); another
+/// <see cref="NotificationOptions.AttemptTimeout"/> (10 s by default) is tried again after 1, 2, 4, 8 and 16 s (<see cref="MaxAttempts"/> in all); another
 /// 4xx is the receiver's refusal and is not retried. The body and its signature are computed once, so every
 /// attempt sends the same bytes.
 /// </remarks>
@@ -15,12 +16,12 @@ public sealed partial class WebhookSender(
     IHttpClientFactory clients,
     WebhookDeliveries deliveries,
     NotificationMetrics metrics,
+    IOptions<NotificationOptions> options,
     TimeProvider time,
     ILogger<WebhookSender> logger)
 {
     public const string HttpClientName = "Cutover.Webhooks";
     public const int MaxAttempts = 6;
-    public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>The wait after the <paramref name="attempt"/>th attempt failed: 1 s, doubling.</summary>
     public static TimeSpan Backoff(int attempt) => TimeSpan.FromSeconds(1 << (attempt - 1));
@@ -92,7 +93,8 @@ public sealed partial class WebhookSender(
             request.Headers.TryAddWithoutValidation(name, value);
         }
 
-        using var timeout = new CancellationTokenSource(AttemptTimeout, time);
+        var limit = options.Value.AttemptTimeout;
+        using var timeout = new CancellationTokenSource(limit, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
@@ -107,7 +109,7 @@ public sealed partial class WebhookSender(
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return (null, $"no answer within {AttemptTimeout.TotalSeconds:0} s", true);
+            return (null, $"no answer within {limit.TotalSeconds:0.#} s", true);
         }
         catch (HttpRequestException ex)
         {

@@ -23,8 +23,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public ConcurrentQueue<Received> Requests { get; } = new();
 
-    /// <param name="answer">The status and delay of the n-th request's answer (from 0).</param>
-    public static async Task<WebhookReceiver> StartAsync(string secret, Func<int, (int Status, TimeSpan Delay)> answer)
+    /// <param name="answer">The status of each request's answer, in the order they come (they come one at a time).</param>
+    public static async Task<WebhookReceiver> StartAsync(string secret, Func<Task<int>> answer)
     {
         var port = LoopbackPorts.Next();
         var builder = WebApplication.CreateSlimBuilder();
@@ -39,12 +39,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var bytes = body.ToArray();
             var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), bytes));
             var signature = request.Headers["X-Cutover-Signature"].ToString();
-            var n = receiver.Requests.Count;
             receiver.Requests.Enqueue(new Received(DateTimeOffset.UtcNow, request.Headers["X-Cutover-Event"].ToString(), Encoding.UTF8.GetString(bytes),
                 CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(signature))));
-            var (status, delay) = answer(n);
-            await Task.Delay(delay, ct);
-            return Results.StatusCode(status);
+            return Results.StatusCode(await answer());
         });
         await app.StartAsync();
         return receiver;

@@ -82,7 +82,7 @@ public sealed class WebhookNotifierTests : IDisposable
     private WebhookNotifier Notifier(ScriptedReceiver receiver, int capacity, params WebhookOptions[] webhooks)
     {
         var time = new FakeTimeProvider(Now);
-        var sender = new WebhookSender(new FakeHttpClientFactory(receiver), _deliveries, _counts.Metrics, time, NullLogger<WebhookSender>.Instance);
+        var sender = new WebhookSender(new FakeHttpClientFactory(receiver), _deliveries, _counts.Metrics, Options.Create(new NotificationOptions()), time, NullLogger<WebhookSender>.Instance);
         var options = Options.Create(new NotificationOptions { Webhooks = [.. webhooks], QueueCapacity = capacity });
         return new WebhookNotifier(options, _events, _deliveries, sender, _counts.Metrics, NullLogger<WebhookNotifier>.Instance);
     }

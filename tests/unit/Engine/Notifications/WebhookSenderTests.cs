@@ -1,6 +1,7 @@
 using System.Net;
 using Cutover.Engine.Notifications;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using static Cutover.Tests.Unit.Engine.Notifications.NotificationSamples;
 
@@ -126,7 +127,7 @@ public sealed class WebhookSenderTests : IDisposable
     }
 
     private WebhookSender Sender(ScriptedReceiver receiver) =>
-        new(new FakeHttpClientFactory(receiver), _deliveries, _counts.Metrics, _time, NullLogger<WebhookSender>.Instance);
+        new(new FakeHttpClientFactory(receiver), _deliveries, _counts.Metrics, Options.Create(new NotificationOptions()), _time, NullLogger<WebhookSender>.Instance);
 
     private static WebhookTarget Target(string url, string? secret) =>
         WebhookTarget.From(new WebhookOptions { Url = url, Secret = secret }, 0);
