@@ -93,6 +93,22 @@ public sealed class NotificationTests(ITestOutputHelper output)
         Assert.Contains("deployment.started attempt 2 failed: status 500; trying again in 2 s", host.Output);
     }
 
+    [Fact]
+    public async Task Deliveries_WithTokensConfigured_NeedOne()
+    {
+        const string token = "e2e-notify-token-0123456789abcdef";
+        var app = AppsYaml.Fresh("e2e-notify-tokens", DemoImages.V1);
+        await using var host = await HostProcess.StartAsync(app.ToString(), "--Cutover:Api:Tokens:0:Name=ci", $"--Cutover:Api:Tokens:0:Token={token}");
+
+        using var without = await host.Api.GetAsync("api/notifications/deliveries");
+        host.Api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var with = await host.Api.GetAsync("api/notifications/deliveries");
+
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, without.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, with.StatusCode);
+        Assert.Equal("[]", await with.Content.ReadAsStringAsync());
+    }
+
     private static string[] Webhook(WebhookReceiver receiver) =>
         [$"--Cutover:Notifications:Webhooks:0:Url={receiver.Url}", $"--Cutover:Notifications:Webhooks:0:Secret={Secret}"];
 
