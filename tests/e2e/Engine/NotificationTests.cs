@@ -11,7 +11,7 @@ public sealed class NotificationTests(ITestOutputHelper output)
     private const string Secret = "e2e-webhook-secret-0123456789";
 
     [Fact]
-    public async Task FirstDeployment_IsSentStartedThenCompleted_SignedWithTheSecret_AndListedAsDelivered()
+    public async Task FirstDeployment_IsSentStartedThenCompleted_SignedWithTheSecret_AndListedAsDelivered_ThenARefusedEdit()
     {
         await using var receiver = await WebhookReceiver.StartAsync(Secret, () => Task.FromResult(200));
         var app = AppsYaml.Fresh("e2e-notify-signed", DemoImages.V1);
@@ -36,6 +36,15 @@ public sealed class NotificationTests(ITestOutputHelper output)
         Assert.Equal(receiver.Url, listed[0].GetProperty("url").GetString());
         Assert.DoesNotContain(Secret, host.Output);
         Assert.DoesNotContain(Secret, deliveries.ToString());
+
+        // An edit of apps.yaml that is refused is told too, for the host as a whole.
+        await File.WriteAllTextAsync(host.AppsFile, app.ToString().Replace("pull: never", "pull: sometimes", StringComparison.Ordinal));
+        await EventuallyAsync(() => receiver.Requests.Any(r => r.Event == "config.refused"), "config.refused received", host);
+        var refused = receiver.Requests.Single(r => r.Event == "config.refused");
+        Assert.True(refused.SignatureValid);
+        var body = JsonDocument.Parse(refused.Body).RootElement;
+        Assert.Equal(JsonValueKind.Null, body.GetProperty("app").ValueKind);
+        Assert.Contains("'sometimes' is not a pull policy", body.GetProperty("problems")[0].GetString());
     }
 
     [Fact]
