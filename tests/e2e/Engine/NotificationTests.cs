@@ -103,6 +103,26 @@ public sealed class NotificationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ServingContainerCrashing_IsSentUnhealthyHealedAndRecovered_ToAWebhookThatListsOnlyThose()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(Secret, () => Task.FromResult(200));
+        var app = AppsYaml.Fresh("e2e-notify-crash", DemoImages.V1);
+        await using var host = await HostProcess.StartAsync(app.ToString(), [.. Webhook(receiver), "--Cutover:Notifications:Webhooks:0:Events:0=app.unhealthy,app.healed,app.recovered"]);
+        host.AssertStatus("completed", await host.WaitForAppDeploymentAsync(app.App));
+
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using var crash = await client.PostAsync(new Uri(app.Url, "crash"), null);
+        await EventuallyAsync(() => receiver.Requests.Any(r => r.Event == "app.recovered"), "app.recovered received", host);
+
+        var events = receiver.Requests.Select(r => r.Event).ToArray();
+        Assert.Equal("app.unhealthy", events[0]);
+        Assert.Equal(["app.healed", "app.recovered", "app.unhealthy"], events.Distinct().Order());
+        Assert.All(receiver.Requests, r => Assert.True(r.SignatureValid, $"bad signature on {r.Body}"));
+        var unhealthy = JsonDocument.Parse(receiver.Requests.First().Body).RootElement;
+        Assert.Equal((app.App, "blue"), (unhealthy.GetProperty("app").GetString(), unhealthy.GetProperty("slot").GetString()));
+    }
+
+    [Fact]
     public async Task Deliveries_WithTokensConfigured_NeedOne()
     {
         const string token = "e2e-notify-token-0123456789abcdef";
