@@ -82,6 +82,8 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<EngineReadiness>();
         services.AddSingleton<EngineLease>();
         services.AddSingleton<EngineService>();
+        // Before the engine's start, so that the notifier subscribes before the first deployment's events.
+        services.AddCutoverNotifications();
         services.AddHostedService(sp => sp.GetRequiredService<EngineService>());
         services.AddHostedService<ActiveHealthMonitor>();
         services.AddSingleton<SelfHealer>();

@@ -21,6 +21,9 @@ public sealed record DrainProgressed(DateTimeOffset At, string App, long Deploym
 /// <summary>A health check ran.</summary>
 public sealed record HealthChecked(DateTimeOffset At, string App, Slot Slot, HealthResult Result, long? DeploymentId) : EngineEvent(At);
 
+/// <summary>An app's active slot turned unhealthy (failed a check after passing, or on its first) or healthy again.</summary>
+public sealed record AppHealthChanged(DateTimeOffset At, string App, Slot Slot, HealthResult Result, bool WasHealthy) : EngineEvent(At);
+
 /// <summary>A new apps.yaml took effect, or was refused.</summary>
 public sealed record ConfigApplied(DateTimeOffset At, string Path, IReadOnlyList<string> Apps, IReadOnlyList<string> Problems) : EngineEvent(At)
 {

@@ -17,6 +17,7 @@ public sealed partial class ActiveHealthMonitor(
     IHealthProbe probe,
     HealthRecorder recorder,
     HealthStore store,
+    Events.EngineEventStream events,
     TimeProvider time,
     IOptions<EngineOptions> options,
     ILogger<ActiveHealthMonitor> logger) : BackgroundService
@@ -80,6 +81,11 @@ public sealed partial class ActiveHealthMonitor(
         if (before?.Last.Healthy != result.Healthy)
         {
             Log.HealthChanged(logger, spec.Name, slot, result.Healthy ? "healthy" : "unhealthy", result.ToString());
+            // A first check that passes is no change worth telling anyone: only unhealthy, and healthy again after it.
+            if (before is not null || !result.Healthy)
+            {
+                events.Publish(new Events.AppHealthChanged(result.At, spec.Name, slot, result, before?.Last.Healthy ?? true));
+            }
         }
     }
 

@@ -54,6 +54,7 @@ internal static class ApiComposition
         api.MapStatsApi();
         api.MapHostApi();
         api.MapAuditApi();
+        api.MapNotificationsApi();
         app.MapHub<EventsHub>("/hubs/events");
         // It describes every endpoint: with tokens configured, it needs one like them.
         app.MapOpenApi().RequireAuthorization();

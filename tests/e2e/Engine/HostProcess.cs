@@ -43,7 +43,17 @@ public sealed class HostProcess : IAsyncDisposable
     public static async Task<HostProcess> StartAsync(string appsYaml, params string[] extraArgs)
     {
         var host = await CreateAsync(appsYaml);
-        await host.StartAsync(extraArgs);
+        try
+        {
+            await host.StartAsync(extraArgs);
+        }
+        catch
+        {
+            // No caller owns it yet: left running, it would go on healing its app's containers after the test.
+            await host.DisposeAsync();
+            throw;
+        }
+
         return host;
     }
 

@@ -80,6 +80,17 @@ public sealed class StartupRefusalTests
         Assert.All(host.ErrorLines, line => Assert.StartsWith("cutover: cannot start: ", line));
     }
 
+    [Fact]
+    public async Task InvalidWebhook_ExitsOne_WithOneLineNamingTheKey_AndNotItsToken()
+    {
+        await using var host = await HostProcess.CreateAsync(AppsYaml.Fresh("e2e-refuse-webhook", DemoImages.V1).ToString());
+
+        var exitCode = await host.RunUntilExitAsync(ExitBound, NoDocker, "--Cutover:Notifications:Webhooks:0:Url=hooks.example.com/cutover?token=e2e-webhook-token");
+
+        AssertRefused(host, exitCode, "cutover: cannot start: Cutover:Notifications:Webhooks:0:Url 'hooks.example.com/cutover?***' is not an absolute http:// or https:// URL.");
+        Assert.DoesNotContain("e2e-webhook-token", host.Output);
+    }
+
     private static void AssertRefused(HostProcess host, int exitCode, string expectedStart)
     {
         var stderr = host.ErrorLines;

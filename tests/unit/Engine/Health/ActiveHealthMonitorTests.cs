@@ -1,3 +1,4 @@
+using Cutover.Engine.Events;
 using Cutover.Engine.Health;
 using Cutover.Engine.Model;
 using Cutover.Engine.Persistence;
@@ -30,6 +31,43 @@ public sealed class ActiveHealthMonitorTests : IAsyncLifetime
             Assert.All(healthy.Concat(failing), c => Assert.Equal(Slot.Blue, c.Slot));
             Assert.Equal("status 500, expected 200-399", failing[0].Error);
             Assert.DoesNotContain(28082, _engine.Probe.Checked);
+        }
+        finally
+        {
+            await monitor.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task Monitor_ActiveSlotTurningUnhealthyThenHealthy_PublishesEachChangeOnce()
+    {
+        await _engine.DeployAsync("shop");
+        using var subscription = _engine.Get<EngineEventStream>().Subscribe();
+        var monitor = Monitor();
+        await monitor.StartAsync(CancellationToken.None);
+        try
+        {
+            await WaitForChecksAsync(c => c.DeploymentId is null && c.Healthy);
+            _engine.Probe.Failing[28081] = true;
+            await WaitForChecksAsync(c => c.DeploymentId is null && !c.Healthy);
+            _engine.Probe.Failing[28081] = false;
+
+            var changes = new List<AppHealthChanged>();
+            using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            await foreach (var e in subscription.ReadAllAsync(bound.Token))
+            {
+                if (e is AppHealthChanged { App: "shop" } change)
+                {
+                    changes.Add(change);
+                    if (change.Result.Healthy)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            Assert.Equal([(false, true), (true, false)], changes.Select(c => (c.Result.Healthy, c.WasHealthy)));
+            Assert.All(changes, c => Assert.Equal(Slot.Blue, c.Slot));
         }
         finally
         {
