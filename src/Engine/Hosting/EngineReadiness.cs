@@ -100,7 +100,7 @@ public sealed class EngineReadiness
             return new ReadinessCheck(false, $"{_config.FilePath} is not loaded yet");
         }
 
-        var detail = $"{_config.FilePath}: {current.Apps.Count} application(s) in force";
+        var detail = $"{_config.FilePath}: {Model.Quantity.Of(current.Apps.Count, "application")} in force";
         if (_config.LastRejection is { } refused)
         {
             // A refused edit does not stop anything: the last good config serves; the operator should still know.

@@ -51,7 +51,7 @@ public sealed record DrainOutcome(long RequestsAborted, long SocketsAborted, lon
 
     public override string ToString() => Clean
         ? $"drained cleanly in {Elapsed.TotalSeconds:0.0}s"
-        : $"drained in {Elapsed.TotalSeconds:0.0}s, aborted {RequestsAborted} request(s) and {SocketsAborted} socket(s)"
+        : $"drained in {Elapsed.TotalSeconds:0.0}s, aborted {Model.Quantity.Of(RequestsAborted, "request")} and {Model.Quantity.Of(SocketsAborted, "socket")}"
           + (Stragglers > 0 ? $", {Stragglers} still open" : string.Empty);
 }
 

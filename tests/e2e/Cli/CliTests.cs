@@ -112,7 +112,7 @@ public sealed class CliTests(CliHost cli) : IClassFixture<CliHost>
         var run = await cli.RunAsync("config", "validate", cli.Host.AppsFile);
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Contains("valid, 1 application(s): e2e-cli", run.Out);
+        Assert.Contains("valid, 1 application: e2e-cli", run.Out);
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public sealed class ConsoleTests(Browser browser) : IClassFixture<Browser>
         await page.Locator("[data-test=redeploy]").ClickAsync();
         await ConfirmAsync(page, "Redeploy");
 
-        await Assertions.Expect(page.Locator("[data-test=drain-requests]")).ToContainTextAsync("1 request(s) left", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("[data-test=drain-requests]")).ToContainTextAsync("1 request left", new() { Timeout = 30_000 });
         await Browser.ScreenshotAsync(page, "app-draining");
         await Assertions.Expect(page.Locator("[data-test=deployment] [data-test=deployment-status]")).ToHaveTextAsync("completed", new() { Timeout = 30_000 });
         var steps = await page.Locator("[data-test=deployment] [data-test=step] b").AllTextContentsAsync();

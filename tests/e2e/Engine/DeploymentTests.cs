@@ -113,7 +113,7 @@ public sealed class DeploymentTests
         var steps = deployment.GetProperty("steps").EnumerateArray().ToArray();
         var drainStarted = steps.Single(s => s.GetProperty("status").GetString() == "draining").GetProperty("at").GetDateTimeOffset();
         Assert.InRange(closedAt - drainStarted, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(3));
-        Assert.Contains("aborted 0 request(s) and 1 socket(s)", steps.Last().GetProperty("message").GetString());
+        Assert.Contains("aborted 0 requests and 1 socket", steps.Last().GetProperty("message").GetString());
         host.AssertStatus("completed", deployment);
     }
 

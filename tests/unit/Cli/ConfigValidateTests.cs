@@ -27,7 +27,7 @@ public sealed class ConfigValidateTests : IDisposable
         var run = await CliRun.RunAsync(new UnreachableHost(), "config", "validate", file);
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Equal($"{file}: valid, 1 application(s): shop\n", run.Out);
+        Assert.Equal($"{file}: valid, 1 application: shop\n", run.Out);
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public sealed class DeployWaitTests
                 "pull shop:2: Downloading 1.0 MB / 4.0 MB",
                 "deployment 12 shop deploy shop:2 -> green: health_checking (step health_checking)",
                 "health green: ok 200 in 3 ms",
-                "drain blue: 2 request(s), 1 socket(s) left, requests cut in 8.5 s, sockets cut in 1.5 s",
+                "drain blue: 2 requests, 1 socket left, requests cut in 8.5 s, sockets cut in 1.5 s",
                 "deployment 12 shop deploy shop:2 -> green: completed (step completed)",
                 "deployment 12 completed after 9.0 s: shop serves shop:2 from green",
             ],

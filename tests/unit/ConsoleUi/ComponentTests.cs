@@ -51,7 +51,7 @@ public sealed class ComponentTests : BunitContext, IAsyncLifetime
         var card = Render<AppCard>(p => p.Add(c => c.App, Samples.Draining()));
 
         Assert.Contains("draining", card.Find("[data-test=running]").TextContent);
-        Assert.Equal("3 request(s), 1 WebSocket(s) in flight", card.Find("[data-test=inflight]").TextContent.Trim());
+        Assert.Equal("3 requests, 1 WebSocket in flight", card.Find("[data-test=inflight]").TextContent.Trim());
     }
 
     [Fact]
@@ -107,8 +107,8 @@ public sealed class ComponentTests : BunitContext, IAsyncLifetime
             .Add(c => c.SocketTimeout, TimeSpan.FromSeconds(10)));
 
         Assert.Contains("Draining blue", view.Markup);
-        Assert.Equal("3 request(s) left, cut in 12.0 s", view.Find("[data-test=drain-requests]").TextContent.Trim());
-        Assert.Equal("1 WebSocket(s) left, cut in 4.0 s", view.Find("[data-test=drain-sockets]").TextContent.Trim());
+        Assert.Equal("3 requests left, cut in 12.0 s", view.Find("[data-test=drain-requests]").TextContent.Trim());
+        Assert.Equal("1 WebSocket left, cut in 4.0 s", view.Find("[data-test=drain-sockets]").TextContent.Trim());
     }
 
     [Theory]

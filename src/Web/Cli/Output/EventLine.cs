@@ -59,7 +59,7 @@ public static class EventLine
     }
 
     private static string Drain(DrainEvent e) =>
-        $"drain {e.Slot.Name()}: {e.Status.RequestCount} request(s), {e.Status.SocketCount} socket(s) left"
+        $"drain {e.Slot.Name()}: {Quantity.Of(e.Status.RequestCount, "request")}, {Quantity.Of(e.Status.SocketCount, "socket")} left"
         + (Units.Seconds(e.Status.RequestDeadlineSeconds) is { } r ? $", requests cut in {r}" : "")
         + (Units.Seconds(e.Status.SocketDeadlineSeconds) is { } s ? $", sockets cut in {s}" : "");
 }

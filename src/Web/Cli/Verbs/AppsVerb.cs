@@ -66,7 +66,7 @@ public static class AppsVerb
 
         if (app.InFlight is { } inFlight)
         {
-            output.WriteLine($"in flight: {inFlight.Requests} request(s), {inFlight.Sockets} socket(s)");
+            output.WriteLine($"in flight: {Quantity.Of(inFlight.Requests, "request")}, {Quantity.Of(inFlight.Sockets, "socket")}");
         }
 
         if (app.RunningDeploymentId is { } running)
@@ -108,7 +108,7 @@ public static class AppsVerb
     /// <summary>"1,234 requests (2xx 1,200, 4xx 30, 5xx 4; proxy errors: 502 x1), last minute p50/p95/p99 1.2/4.5/9.8 ms, 12.0 KB in, 4.5 MB out".</summary>
     public static string TrafficLine(SlotTraffic traffic)
     {
-        var line = new System.Text.StringBuilder(Count(traffic.Requests, "request", "requests"));
+        var line = new System.Text.StringBuilder(Quantity.Of(traffic.Requests, "request"));
         var classes = traffic.ByClass is { } c
             ? new[] { ("1xx", c.Informational), ("2xx", c.Successful), ("3xx", c.Redirection), ("4xx", c.ClientError), ("5xx", c.ServerError) }
                 .Where(k => k.Item2 > 0).Select(k => $"{k.Item1} {k.Item2:N0}").ToList()
@@ -136,7 +136,4 @@ public static class AppsVerb
         line.Append($", {Units.Bytes(traffic.BytesIn)} in, {Units.Bytes(traffic.BytesOut)} out");
         return line.ToString();
     }
-
-    private static string Count(long count, string one, string many) =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{count:N0} {(count == 1 ? one : many)}");
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Cutover.Engine;
 using Cutover.Engine.Configuration;
+using Cutover.Engine.Model;
 
 namespace Cutover.Web.Cli.Verbs;
 
@@ -46,7 +47,7 @@ public static class ConfigVerb
             }
             else if (config is not null)
             {
-                context.Out.WriteLine($"{path}: valid, {config.Apps.Count} application(s){(config.Apps.Count > 0 ? ": " + string.Join(", ", config.Apps.Keys) : "")}");
+                context.Out.WriteLine($"{path}: valid, {Quantity.Of(config.Apps.Count, "application")}{(config.Apps.Count > 0 ? ": " + string.Join(", ", config.Apps.Keys) : "")}");
             }
             else
             {

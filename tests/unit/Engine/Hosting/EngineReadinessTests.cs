@@ -26,7 +26,7 @@ public sealed class EngineReadinessTests : IAsyncLifetime
 
         Assert.True(report.Ready);
         Assert.Equal(["config", "sqlite", "docker", "reconciled"], report.Checks.Keys);
-        Assert.Contains("2 application(s) in force", report.Checks["config"].Detail);
+        Assert.Contains("2 applications in force", report.Checks["config"].Detail);
         Assert.Contains("is writable", report.Checks["sqlite"].Detail);
     }
 
