@@ -80,7 +80,15 @@ public sealed partial class ActiveHealthMonitor(
         var before = await recorder.RecordAsync(spec.Name, slot, result, null, cancellationToken);
         if (before?.Last.Healthy != result.Healthy)
         {
-            Log.HealthChanged(logger, spec.Name, slot, result.Healthy ? "healthy" : "unhealthy", result.ToString());
+            if (result.Healthy)
+            {
+                Log.Healthy(logger, spec.Name, slot, result.ToString());
+            }
+            else
+            {
+                Log.Unhealthy(logger, spec.Name, slot, result.ToString());
+            }
+
             // A first check that passes is no change worth telling anyone: only unhealthy, and healthy again after it.
             if (before is not null || !result.Healthy)
             {
@@ -97,7 +105,11 @@ public sealed partial class ActiveHealthMonitor(
         [LoggerMessage(2, LogLevel.Information, "Pruned {Count} health checks past retention")]
         public static partial void Pruned(ILogger logger, int count);
 
-        [LoggerMessage(3, LogLevel.Warning, "{App} ({Slot}) is now {Health}: {Result}")]
-        public static partial void HealthChanged(ILogger logger, string app, Slot slot, string health, string result);
+        [LoggerMessage(3, LogLevel.Warning, "{App} ({Slot}) is now unhealthy: {Result}")]
+        public static partial void Unhealthy(ILogger logger, string app, Slot slot, string result);
+
+        // A slot turning healthy is good news, not a warning: it would page whoever alerts on warnings.
+        [LoggerMessage(4, LogLevel.Information, "{App} ({Slot}) is now healthy: {Result}")]
+        public static partial void Healthy(ILogger logger, string app, Slot slot, string result);
     }
 }
