@@ -20,6 +20,8 @@ internal static class ApiComposition
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ApiAccessOptions>, ApiAccessOptionsValidator>();
         builder.Services.AddSingleton<AdminHosts>();
+        builder.Services.AddSingleton<AdminBindCheck>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AdminBindCheck>());
         var authentication = builder.Services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
         builder.Services.AddConsoleLogin(authentication);
