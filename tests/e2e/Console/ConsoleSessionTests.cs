@@ -3,6 +3,7 @@ using System.Runtime.Versioning;
 using System.Text.RegularExpressions;
 using Cutover.Tests.E2E.Engine;
 using Cutover.Web.Access;
+using Microsoft.Playwright;
 
 namespace Cutover.Tests.E2E.Console;
 
@@ -13,7 +14,7 @@ namespace Cutover.Tests.E2E.Console;
 /// </summary>
 /// <remarks>Docker is pointed at a socket that does not exist: sign-ins do not need it, and nothing is created.</remarks>
 [UnsupportedOSPlatform("windows")]
-public sealed partial class ConsoleSessionTests
+public sealed partial class ConsoleSessionTests(Browser browser) : IClassFixture<Browser>
 {
     private const string NoDocker = "--Cutover:Docker=unix:///nonexistent/cutover-e2e.sock";
     private const string Token = "e2e-session-token-0123456789abcdef";
@@ -64,6 +65,43 @@ public sealed partial class ConsoleSessionTests
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(keys));
         Assert.NotEmpty(Directory.GetFiles(keys, "key-*.xml"));
     }
+
+    [Fact]
+    public async Task OpenConsole_OfAUserRemovedFromReloadedSettings_EndsOnTheSignInForm_WithoutARestart()
+    {
+        // The host reads appsettings.<environment>.json from its content root and reloads it on change; an
+        // environment name of this test's own keeps the file away from every other host.
+        var environment = $"E2eSession{Guid.NewGuid():N}";
+        var settings = Path.Combine(HostProcess.BinaryFolder, $"appsettings.{environment}.json");
+        var aliceHash = ConsolePasswords.Hash(AlicePassword);
+        await File.WriteAllTextAsync(settings, UsersJson(("alice", aliceHash), ("bob", ConsolePasswords.Hash(BobPassword))));
+        try
+        {
+            await using var host = await HostProcess.StartAsync(AppsYaml.Fresh("e2e-ui-circuit", DemoImages.V1).ToString(), NoDocker, $"--environment={environment}");
+            var page = await browser.OpenAsync($"http://127.0.0.1:{host.AdminPort}/deployments");
+            await page.Locator("input[name=user]").FillAsync("alice");
+            await page.Locator("input[name=password]").FillAsync(AlicePassword);
+            await page.Locator("button[type=submit]").ClickAsync();
+            await Assertions.Expect(page.Locator("[data-test=user]")).ToHaveTextAsync("ui:alice");
+
+            await File.WriteAllTextAsync(settings, UsersJson(("bob", ConsolePasswords.Hash(BobPassword))));
+
+            // No click, no navigation: the open circuit itself ends, and its page lands on the sign-in form.
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex("/login"), new() { Timeout = 15_000 });
+            await Assertions.Expect(page.Locator("input[name=user]")).ToBeVisibleAsync();
+            Assert.Contains("Console users re-read: 1 configured", host.Output);
+        }
+        finally
+        {
+            File.Delete(settings);
+        }
+    }
+
+    private static string UsersJson(params (string Name, string Hash)[] users) =>
+        System.Text.Json.JsonSerializer.Serialize(new
+        {
+            Cutover = new { Console = new { Users = users.Select(u => new { u.Name, PasswordHash = u.Hash }).ToArray() } },
+        });
 
     /// <summary>Console users, and a token so that the API refuses a caller without either.</summary>
     private static IEnumerable<string> Settings(params (string Name, string Hash)[] users)
