@@ -3,6 +3,8 @@ using System.Runtime.Versioning;
 using System.Text.RegularExpressions;
 using Cutover.Tests.E2E.Engine;
 using Cutover.Web.Access;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Playwright;
 
 namespace Cutover.Tests.E2E.Console;
@@ -97,6 +99,63 @@ public sealed partial class ConsoleSessionTests(Browser browser) : IClassFixture
         }
     }
 
+    [Fact]
+    public async Task EventsHubConnection_OpenedWithTheCookie_IsClosed_WhenItsUserIsRemovedFromReloadedSettings()
+    {
+        var environment = $"E2eSession{Guid.NewGuid():N}";
+        var settings = Path.Combine(HostProcess.BinaryFolder, $"appsettings.{environment}.json");
+        var bobHash = ConsolePasswords.Hash(BobPassword);
+        await File.WriteAllTextAsync(settings, UsersJson(("alice", ConsolePasswords.Hash(AlicePassword)), ("bob", bobHash)));
+        try
+        {
+            await using var host = await HostProcess.StartAsync(AppsYaml.Fresh("e2e-ui-hub", DemoImages.V1).ToString(), NoDocker, $"--environment={environment}");
+            var aliceCookies = new CookieContainer();
+            var bobCookies = new CookieContainer();
+            using var alice = await SignInAsync(host, "alice", AlicePassword, aliceCookies);
+            using var bob = await SignInAsync(host, "bob", BobPassword, bobCookies);
+            await using var aliceHub = await ConnectAsync(host, aliceCookies);
+            await using var bobHub = await ConnectAsync(host, bobCookies);
+            var aliceClosed = Closed(aliceHub);
+            var bobClosed = Closed(bobHub);
+
+            await File.WriteAllTextAsync(settings, UsersJson(("bob", bobHash)));
+
+            await aliceClosed.WaitAsync(TimeSpan.FromSeconds(15));
+            Assert.Equal(HubConnectionState.Disconnected, aliceHub.State);
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            Assert.False(bobClosed.IsCompleted);
+            Assert.Equal(HubConnectionState.Connected, bobHub.State);
+        }
+        finally
+        {
+            File.Delete(settings);
+        }
+    }
+
+    private static async Task<HubConnection> ConnectAsync(HostProcess host, CookieContainer cookies)
+    {
+        var hub = new HubConnectionBuilder()
+            .WithUrl($"http://127.0.0.1:{host.AdminPort}/hubs/events", o =>
+            {
+                o.Cookies = cookies;
+                o.Transports = HttpTransportType.WebSockets;
+            })
+            .Build();
+        await hub.StartAsync();
+        return hub;
+    }
+
+    private static Task Closed(HubConnection hub)
+    {
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        hub.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+        return closed.Task;
+    }
+
     private static string UsersJson(params (string Name, string Hash)[] users) =>
         System.Text.Json.JsonSerializer.Serialize(new
         {
@@ -117,9 +176,9 @@ public sealed partial class ConsoleSessionTests(Browser browser) : IClassFixture
     }
 
     /// <summary>Signs in through the form, as a browser does; the client keeps the cookie and follows no redirect.</summary>
-    private static async Task<HttpClient> SignInAsync(HostProcess host, string user, string password)
+    private static async Task<HttpClient> SignInAsync(HostProcess host, string user, string password, CookieContainer? cookies = null)
     {
-        var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, CookieContainer = new CookieContainer() })
+        var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, CookieContainer = cookies ?? new CookieContainer() })
         {
             BaseAddress = host.Api.BaseAddress,
             Timeout = TimeSpan.FromSeconds(30),
