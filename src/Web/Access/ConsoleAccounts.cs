@@ -37,7 +37,8 @@ internal sealed partial class ConsoleAccounts : IDisposable
         _validators = validators;
         _logger = logger;
         LoginRequired = startup.Value.LoginRequired;
-        _users = ByName(startup.Value);
+        // From the configuration as it is now, not as at start: a reload may have come before the first sign-in.
+        _users = Read();
         _reloads = ChangeToken.OnChange(configuration.GetReloadToken, Reload);
     }
 
@@ -82,10 +83,26 @@ internal sealed partial class ConsoleAccounts : IDisposable
 
     private static string Stamp(ConsoleAccount account) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(account.PasswordHash)));
 
+    // Names are unique once validated.
     private static Dictionary<string, ConsoleAccount> ByName(ConsoleAccessOptions options) =>
-        options.Users.GroupBy(u => u.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        options.Users.ToDictionary(u => u.Name, StringComparer.Ordinal);
 
     private void Reload()
+    {
+        _users = Read();
+        Log.Reloaded(_logger, _users.Count);
+        try
+        {
+            Changed?.Invoke();
+        }
+        catch (Exception ex)
+        {
+            // Never out of the configuration's change callback: that would take the file watcher down.
+            Log.ChangeFailed(_logger, ex);
+        }
+    }
+
+    private Dictionary<string, ConsoleAccount> Read()
     {
         var options = new ConsoleAccessOptions();
         var failures = new List<string>();
@@ -99,23 +116,13 @@ internal sealed partial class ConsoleAccounts : IDisposable
             failures.Add(ex.Message);
         }
 
-        if (failures.Count > 0)
+        if (failures.Count == 0)
         {
-            Log.ReloadRefused(_logger, string.Join(" ", failures));
-            options = new ConsoleAccessOptions();
+            return ByName(options);
         }
 
-        _users = ByName(options);
-        Log.Reloaded(_logger, _users.Count);
-        try
-        {
-            Changed?.Invoke();
-        }
-        catch (Exception ex)
-        {
-            // Never out of the configuration's change callback: that would take the file watcher down.
-            Log.ChangeFailed(_logger, ex);
-        }
+        Log.ReloadRefused(_logger, string.Join(" ", failures));
+        return new(StringComparer.Ordinal);
     }
 
     private static partial class Log
@@ -123,7 +130,7 @@ internal sealed partial class ConsoleAccounts : IDisposable
         [LoggerMessage(1, LogLevel.Warning, "Refused the console cookie of {User} from {Address}: the user is no longer configured, or their password hash changed; they must sign in again")]
         public static partial void StaleCookie(ILogger logger, string? user, string? address);
 
-        [LoggerMessage(2, LogLevel.Error, "The reloaded Cutover:Console settings are invalid, so nobody can use the console until they are fixed: {Failures}")]
+        [LoggerMessage(2, LogLevel.Error, "The Cutover:Console settings as reloaded are invalid, so nobody can sign in to the console until they are fixed: {Failures}")]
         public static partial void ReloadRefused(ILogger logger, string failures);
 
         [LoggerMessage(3, LogLevel.Information, "Console users re-read: {Count} configured; sign-ins of removed users or changed passwords end now")]
