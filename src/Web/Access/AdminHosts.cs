@@ -19,9 +19,9 @@ internal sealed class AdminHosts
 
     public AdminHosts(IOptions<EngineOptions> engine, IOptions<ApiAccessOptions> access)
     {
-        foreach (var url in engine.Value.AdminUrl.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        foreach (var url in AdminAddress.Split(engine.Value.AdminUrl))
         {
-            if (HostOf(url) is not { } host)
+            if (AdminAddress.HostOf(url) is not { } host)
             {
                 continue;
             }
@@ -74,27 +74,5 @@ internal sealed class AdminHosts
     {
         var extra = _names.Where(n => !n.Equals("localhost", StringComparison.OrdinalIgnoreCase)).ToList();
         return extra.Count == 0 ? string.Empty : ", or " + string.Join(", ", extra);
-    }
-
-    /// <summary>The host part of a Kestrel URL, brackets removed; <c>*</c> and <c>+</c> (which <see cref="Uri"/> refuses) kept as they are.</summary>
-    private static string? HostOf(string url)
-    {
-        var scheme = url.IndexOf("://", StringComparison.Ordinal);
-        if (scheme < 0)
-        {
-            return null;
-        }
-
-        var authority = url[(scheme + 3)..];
-        var end = authority.IndexOfAny(['/', '?']);
-        authority = end < 0 ? authority : authority[..end];
-        if (authority.StartsWith('['))
-        {
-            var close = authority.IndexOf(']');
-            return close < 0 ? null : authority[1..close];
-        }
-
-        var colon = authority.LastIndexOf(':');
-        return colon < 0 ? authority : authority[..colon];
     }
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using Cutover.Engine;
 using Microsoft.Extensions.Options;
 
@@ -41,22 +40,15 @@ internal sealed class ApiAccessOptionsValidator(IOptions<EngineOptions> engine) 
             }
         }
 
-        if (options.Tokens.Count == 0 && !IsLoopback(engine.Value.AdminUrl))
+        if (options.Tokens.Count == 0 && AdminBindCheck.FirstExposed(engine.Value.AdminUrl) is { } exposed)
         {
-            failures.Add($"Cutover:AdminUrl {engine.Value.AdminUrl} is reachable beyond this machine, and {ApiAccessOptions.SectionName}:Tokens is empty: "
-                + "configure at least one token, or bind the admin URL to 127.0.0.1.");
+            failures.Add(AdminBindCheck.NoTokens($"Cutover:AdminUrl {exposed}", exposed, "bind the admin URL to 127.0.0.1"));
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    internal static bool IsLoopback(string url)
-    {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
-        {
-            return false;
-        }
-
-        return uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
-    }
+    /// <summary>True when every address of the list stays on this machine (see <see cref="AdminAddress"/>).</summary>
+    internal static bool IsLoopback(string urls) =>
+        AdminAddress.Split(urls).ToList() is { Count: > 0 } list && list.All(AdminAddress.StaysOnThisMachine);
 }

@@ -47,10 +47,9 @@ internal sealed class ConsoleAccessOptionsValidator(IOptions<Cutover.Engine.Engi
             }
         }
 
-        if (!options.LoginRequired && !ApiAccessOptionsValidator.IsLoopback(engine.Value.AdminUrl))
+        if (!options.LoginRequired && AdminBindCheck.FirstExposed(engine.Value.AdminUrl) is { } exposed)
         {
-            failures.Add($"Cutover:AdminUrl {engine.Value.AdminUrl} is reachable beyond this machine, and {ConsoleAccessOptions.SectionName}:Users is empty: "
-                + "the console would be open to anyone; add a user (cutover hash-password makes the hash), or bind the admin URL to 127.0.0.1.");
+            failures.Add(AdminBindCheck.NoUsers($"Cutover:AdminUrl {exposed}", exposed, "bind the admin URL to 127.0.0.1"));
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

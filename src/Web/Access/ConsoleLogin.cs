@@ -1,10 +1,10 @@
 using System.Net;
-using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Cutover.Engine.Persistence;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -21,6 +21,9 @@ internal static class ConsoleLogin
     {
         services.AddOptions<ConsoleAccessOptions>().BindConfiguration(ConsoleAccessOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ConsoleAccessOptions>, ConsoleAccessOptionsValidator>();
+        services.AddSingleton<ConsoleAccounts>();
+        // A circuit's sign-in ends when its user is removed or their password changes (see ConsoleAccounts).
+        services.AddScoped<AuthenticationStateProvider, ConsoleAuthenticationState>();
         authentication.AddCookie(Scheme, cookie =>
         {
             cookie.Cookie.Name = "cutover.console";
@@ -29,6 +32,7 @@ internal static class ConsoleLogin
             cookie.LoginPath = "/login";
             cookie.ExpireTimeSpan = TimeSpan.FromHours(12);
             cookie.SlidingExpiration = true;
+            cookie.Events.OnValidatePrincipal = context => context.HttpContext.RequestServices.GetRequiredService<ConsoleAccounts>().ValidateAsync(context);
             cookie.Events.OnRedirectToLogin = context =>
             {
                 // The API and the hub answer 401 themselves (with a problem); only pages are sent to the form.
@@ -72,10 +76,10 @@ internal static class ConsoleLogin
     public static bool IsApi(PathString path) =>
         path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/openapi") || path.StartsWithSegments("/metrics");
 
-    private static async Task<IResult> SignInAsync(HttpContext context, IOptions<ConsoleAccessOptions> options, AuditLog audit, [Microsoft.AspNetCore.Mvc.FromForm] LoginForm form)
+    private static async Task<IResult> SignInAsync(HttpContext context, ConsoleAccounts accounts, AuditLog audit, [Microsoft.AspNetCore.Mvc.FromForm] LoginForm form)
     {
         var address = context.Connection.RemoteIpAddress?.ToString();
-        var account = options.Value.Users.FirstOrDefault(u => u.Name == form.User);
+        var account = accounts.Find(form.User);
 
         // The password is checked even for an unknown user, so the time taken does not tell which users exist.
         var valid = ConsolePasswords.Verify(account ?? Decoy, form.Password ?? string.Empty) && account is not null;
@@ -86,8 +90,7 @@ internal static class ConsoleLogin
             return Results.Redirect($"/login?failed=1&returnUrl={Uri.EscapeDataString(returnUrl)}");
         }
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, account!.Name)], Scheme);
-        await context.SignInAsync(Scheme, new ClaimsPrincipal(identity));
+        await context.SignInAsync(Scheme, ConsoleAccounts.SignedIn(account!));
         return Results.Redirect(returnUrl);
     }
 

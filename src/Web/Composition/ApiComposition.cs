@@ -5,6 +5,7 @@ using Cutover.Web.Api;
 using Cutover.Web.Live;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 
 namespace Cutover.Web.Composition;
@@ -20,6 +21,8 @@ internal static class ApiComposition
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ApiAccessOptions>, ApiAccessOptionsValidator>();
         builder.Services.AddSingleton<AdminHosts>();
+        builder.Services.AddSingleton<AdminBindCheck>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<AdminBindCheck>());
         var authentication = builder.Services.AddAuthentication(ApiTokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
         builder.Services.AddConsoleLogin(authentication);
@@ -40,7 +43,11 @@ internal static class ApiComposition
         builder.Services.AddExceptionHandler<BindingProblems>();
         builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(json => UseApiConventions(json.SerializerOptions));
-        builder.Services.AddSignalR().AddJsonProtocol(json => UseApiConventions(json.PayloadSerializerOptions));
+        builder.Services.AddSingleton<ConsoleHubSessions>();
+        builder.Services.AddSignalR()
+            .AddJsonProtocol(json => UseApiConventions(json.PayloadSerializerOptions))
+            // The events hub alone: the console's circuit ends through SessionEnd, which first sends the page to the sign-in form.
+            .AddHubOptions<EventsHub>(hub => hub.AddFilter<ConsoleHubSessions>());
         builder.Services.AddHostedService<EventsHubBroadcaster>();
         builder.Services.AddOpenApi();
         return builder;

@@ -17,6 +17,7 @@ internal static class ConsoleComposition
         // Outcomes show at the bottom: at the top they covered the app page's actions, Cancel among them.
         builder.Services.AddMudServices(mud => mud.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight);
         builder.Services.AddHttpContextAccessor();
+        builder.AddDataProtectionKeys();
         builder.Services.AddSingleton<AppDetails>();
         builder.Services.AddScoped<ConsoleUser>();
         builder.Services.AddScoped<ConsoleActions>();

@@ -38,6 +38,19 @@ public static class CutoverHostExtensions
 
     public static WebApplication MapCutover(this WebApplication app)
     {
+        // Nothing is answered before AdminBindCheck has approved the addresses Kestrel bound.
+        var bindCheck = app.Services.GetRequiredService<AdminBindCheck>();
+        app.Use(async (context, next) =>
+        {
+            if (await bindCheck.WaitAsync(context.RequestAborted))
+            {
+                await next(context);
+            }
+            else
+            {
+                context.Abort();
+            }
+        });
         app.UseMiddleware<SecurityHeaders>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using Cutover.Engine.Configuration;
 using Cutover.Engine.Hosting;
+using Cutover.Web.Access;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 
@@ -78,6 +79,8 @@ internal sealed partial record StartupRefusal(int ExitCode, IReadOnlyList<string
                 return [engine.Message];
             case EngineLockedException locked:
                 return [locked.Message];
+            case AdminExposedException exposed:
+                return exposed.Problems;
         }
 
         if (BindFailure().Match(problem.Message) is { Success: true } bind)

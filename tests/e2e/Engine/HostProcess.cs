@@ -70,7 +70,7 @@ public sealed class HostProcess : IAsyncDisposable
     /// <param name="extraArgs">More host arguments, e.g. <c>--Cutover:Docker=...</c>; later ones win.</param>
     public void Launch(params string[] extraArgs)
     {
-        var dll = Path.Combine(Repository.Root, "src", "Web", "bin", BuildConfiguration, "net10.0", "cutover.dll");
+        var dll = Path.Combine(BinaryFolder, "cutover.dll");
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -270,6 +270,9 @@ public sealed class HostProcess : IAsyncDisposable
         command.CommandText = "SELECT InstanceId FROM host_instance";
         return await command.ExecuteScalarAsync() as string;
     }
+
+    /// <summary>The host's build output: its content root, where its appsettings files are read from.</summary>
+    public static string BinaryFolder => Path.Combine(Repository.Root, "src", "Web", "bin", BuildConfiguration, "net10.0");
 
     private static string BuildConfiguration =>
         AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";

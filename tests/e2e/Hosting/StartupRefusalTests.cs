@@ -91,6 +91,70 @@ public sealed class StartupRefusalTests
         Assert.DoesNotContain("e2e-webhook-token", host.Output);
     }
 
+    [Fact]
+    public async Task LoopbackHostNameWithoutTokens_ExitsOne_AndNothingListens()
+    {
+        await using var host = await HostProcess.CreateAsync(AppsYaml.Fresh("e2e-refuse-name", DemoImages.V1).ToString());
+
+        // Uri calls "loopback" local; Kestrel binds any name but localhost to every interface.
+        var exitCode = await host.RunUntilExitAsync(ExitBound, [NoDocker, $"--Cutover:AdminUrl=http://loopback:{host.AdminPort}", .. ConsoleUser]);
+
+        AssertRefused(host, exitCode, $"cutover: cannot start: Cutover:AdminUrl http://loopback:{host.AdminPort} is reachable beyond this machine (Kestrel binds the host name 'loopback' to every interface; only 'localhost' and loopback addresses stay on this machine), and Cutover:Api:Tokens is empty: configure at least one token, or bind the admin URL to 127.0.0.1.");
+        await AssertNothingListensAsync(host.AdminPort);
+    }
+
+    [Fact]
+    public async Task AdminUrlListHidingAnAnyAddress_ExitsOne_NamingThatEntry_AndNothingListens()
+    {
+        await using var host = await HostProcess.CreateAsync(AppsYaml.Fresh("e2e-refuse-list", DemoImages.V1).ToString());
+        var second = LoopbackPorts.Next();
+
+        // The trailing slash made the whole list one valid URL on 127.0.0.1 to the old check; Kestrel binds both.
+        var exitCode = await host.RunUntilExitAsync(ExitBound, [NoDocker, $"--Cutover:AdminUrl=http://127.0.0.1:{host.AdminPort}/;http://0.0.0.0:{second}", .. ConsoleUser]);
+
+        AssertRefused(host, exitCode, $"cutover: cannot start: Cutover:AdminUrl http://0.0.0.0:{second} is reachable beyond this machine, and Cutover:Api:Tokens is empty: configure at least one token, or bind the admin URL to 127.0.0.1.");
+        await AssertNothingListensAsync(host.AdminPort);
+        await AssertNothingListensAsync(second);
+    }
+
+    [Fact]
+    public async Task KestrelEndpointOnEveryInterfaceWithoutTokens_ExitsOne_NamingTheBoundAddress_AndNothingListens()
+    {
+        await using var host = await HostProcess.CreateAsync(AppsYaml.Fresh("e2e-refuse-endpoint", DemoImages.V1).ToString());
+
+        // Cutover:AdminUrl stays on 127.0.0.1; Kestrel:Endpoints replace it, which only the bound addresses tell.
+        var exitCode = await host.RunUntilExitAsync(ExitBound, [NoDocker, $"--Kestrel:Endpoints:Admin:Url=http://0.0.0.0:{host.AdminPort}", .. ConsoleUser]);
+
+        AssertRefused(host, exitCode, $"cutover: cannot start: The admin listener http://0.0.0.0:{host.AdminPort} (Kestrel:Endpoints) is reachable beyond this machine, and Cutover:Api:Tokens is empty: configure at least one token, or bind Kestrel:Endpoints to 127.0.0.1.");
+        await AssertNothingListensAsync(host.AdminPort);
+    }
+
+    [Fact]
+    public async Task KestrelEndpointAndAdminUrlListOnLoopback_StillStart()
+    {
+        await using var endpoint = await HostProcess.CreateAsync(AppsYaml.Fresh("e2e-bind-endpoint", DemoImages.V1).ToString());
+        await using var list = await HostProcess.CreateAsync(AppsYaml.Fresh("e2e-bind-list", DemoImages.V1).ToString());
+
+        await endpoint.StartAsync(NoDocker, $"--Kestrel:Endpoints:Admin:Url=http://127.0.0.1:{endpoint.AdminPort}");
+        await list.StartAsync(NoDocker, $"--Cutover:AdminUrl=http://127.0.0.1:{list.AdminPort}/;http://localhost:{LoopbackPorts.Next()}");
+
+        using var status = await endpoint.Api.GetAsync("api/status");
+        Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+        Assert.Contains("The admin listener is bound to", endpoint.Output);
+        Assert.Contains("The admin listener is bound to", list.Output);
+    }
+
+    /// <summary>A console user, so that the missing API token is the one problem.</summary>
+    private static readonly string[] ConsoleUser =
+        ["--Cutover:Console:Users:0:Name=ops", $"--Cutover:Console:Users:0:PasswordHash={ConsolePasswords.Hash("e2e-refusal-password")}"];
+
+    private static async Task AssertNothingListensAsync(int port)
+    {
+        using var client = new TcpClient();
+        var refused = await Assert.ThrowsAsync<SocketException>(async () => await client.ConnectAsync(IPAddress.Loopback, port));
+        Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
+    }
+
     private static void AssertRefused(HostProcess host, int exitCode, string expectedStart)
     {
         var stderr = host.ErrorLines;

@@ -16,6 +16,12 @@ public sealed class ApiAccessOptionsValidatorTests
     [InlineData("http://10.1.2.3:5080", false)]
     [InlineData("http://*:5080", false)]
     [InlineData("not a url", false)]
+    [InlineData("http://127.0.0.2:5080", true)]
+    [InlineData("http://127.0.0.1:5080; http://[::1]:5081", true)]
+    [InlineData("http://[::]:5080", false)]
+    [InlineData("http://+:5080", false)]
+    [InlineData("http://loopback:5080", false)]
+    [InlineData("http://127.0.0.1:5080/;http://0.0.0.0:5081", false)]
     public void IsLoopback_OnlyForAddressesThatStayOnThisMachine(string url, bool loopback) =>
         Assert.Equal(loopback, ApiAccessOptionsValidator.IsLoopback(url));
 
