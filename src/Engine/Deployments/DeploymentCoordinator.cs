@@ -23,6 +23,9 @@ public sealed partial class DeploymentCoordinator(
     SecretRedactor redactor,
     ILogger<DeploymentCoordinator> logger) : IAsyncDisposable
 {
+    /// <summary>How long a request waits for an ended deployment's after-work before it is refused as a conflict.</summary>
+    private static readonly TimeSpan AfterWorkBound = TimeSpan.FromSeconds(30);
+
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _running = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<long, RunningDeployment> _runs = new();
@@ -59,9 +62,12 @@ public sealed partial class DeploymentCoordinator(
                 return late;
             }
 
-            var running = RunningFor(request.App) ?? 0;
-            await RefuseAsync(request, $"deployment {running} is under way", cancellationToken);
-            throw new DeploymentConflictException(request.App, running);
+            var running = RunningFor(request.App);
+            if (!await WaitForAfterWorkAsync(running, gate, cancellationToken))
+            {
+                await RefuseAsync(request, $"deployment {running ?? 0} is under way", cancellationToken);
+                throw new DeploymentConflictException(request.App, running ?? 0);
+            }
         }
 
         try
@@ -206,6 +212,21 @@ public sealed partial class DeploymentCoordinator(
         }
 
         return new DeploymentAdmission(first, Replayed: true);
+    }
+
+    /// <summary>
+    /// Takes the app's gate once the deployment holding it has ended and only finishes its after-work (its audit
+    /// entry, image retention): whoever saw it end may deploy next, and a 409 naming an ended deployment would be wrong.
+    /// </summary>
+    private async Task<bool> WaitForAfterWorkAsync(long? running, SemaphoreSlim gate, CancellationToken cancellationToken)
+    {
+        // No id: another request holds the gate while it is being stored; it is the one under way.
+        if (running is not { } id || await deployments.GetAsync(id, cancellationToken) is not { } stored || !stored.Status.IsTerminal())
+        {
+            return false;
+        }
+
+        return await gate.WaitAsync(AfterWorkBound, cancellationToken);
     }
 
     private async Task RunAsync(DeploymentView view, AppSpec spec, RunningDeployment run, SemaphoreSlim gate)

@@ -55,21 +55,34 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
         return Task.CompletedTask;
     }
 
-    public Task<ImageRemoval> RemoveImageAsync(string image, CancellationToken cancellationToken)
+    /// <summary>While set and not completed, image removals wait for it: a deployment's slow after-work.</summary>
+    public TaskCompletionSource? RemovalHold { get; set; }
+
+    public async Task<ImageRemoval> RemoveImageAsync(string image, CancellationToken cancellationToken)
     {
         Calls.Enqueue($"rmi {image}");
+        if (RemovalHold is { } hold)
+        {
+            await hold.Task.WaitAsync(cancellationToken);
+        }
+
+        return Remove(image);
+    }
+
+    private ImageRemoval Remove(string image)
+    {
         if (!Images.Contains(image))
         {
-            return Task.FromResult(ImageRemoval.Missing);
+            return ImageRemoval.Missing;
         }
 
         if (UsedElsewhere.ContainsKey(image) || _containers.Values.Any(c => c.Image == image))
         {
-            return Task.FromResult(ImageRemoval.InUse);
+            return ImageRemoval.InUse;
         }
 
         Images.Remove(image);
-        return Task.FromResult(ImageRemoval.Removed);
+        return ImageRemoval.Removed;
     }
 
     public Task<IReadOnlyList<ManagedContainer>> ListManagedAsync(CancellationToken cancellationToken) =>

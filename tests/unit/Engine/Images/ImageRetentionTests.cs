@@ -1,3 +1,4 @@
+using Cutover.Engine.Deployments;
 using Cutover.Engine.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -62,12 +63,44 @@ public sealed class ImageRetentionTests : IAsyncLifetime
         Assert.Equal(["blog demo:v5", "blog demo:v6"], await RemovalsAuditedAsync());
     }
 
+    [Fact]
+    public async Task ADeployRightAfterOneEnded_WaitsForItsImageRemovals_InsteadOfA409NamingTheEndedDeployment()
+    {
+        await DeployAsync("shop", "demo:v1");
+        await DeployAsync("shop", "demo:v2");
+        _engine.Runtime.RemovalHold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _engine.Time.Advance(TimeSpan.FromMinutes(1));
+        var ended = await _engine.RequestAsync("shop", "demo:v3");
+        await WaitUntilAsync(async () => (await _engine.Deployments.GetAsync(ended.Id, CancellationToken.None))!.Status.IsTerminal());
+        await WaitUntilAsync(() => Task.FromResult(_engine.Runtime.Calls.Contains("rmi demo:v1")));
+
+        // Whoever saw deployment 3 completed deploys again while its retention still removes demo:v1.
+        _engine.Time.Advance(TimeSpan.FromMinutes(1));
+        var next = _engine.RequestAsync("shop", "demo:v4");
+        await Task.Delay(200);
+        Assert.False(next.IsCompleted, "the request did not wait for the ended deployment's after-work");
+        _engine.Runtime.RemovalHold.SetResult();
+
+        var admitted = await next;
+        Assert.Equal(DeploymentStatus.Completed, (await _engine.WaitForEndAsync(admitted.Id)).Status);
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 10 s");
+            await Task.Delay(20);
+        }
+    }
+
     private async Task DeployAsync(string app, string image)
     {
         // Each pull a minute after the previous one, so "newest" is never a tie.
         _engine.Time.Advance(TimeSpan.FromMinutes(1));
         var deployment = await _engine.DeployAsync(app, image);
-        Assert.Equal(Cutover.Engine.Deployments.DeploymentStatus.Completed, deployment.Status);
+        Assert.Equal(DeploymentStatus.Completed, deployment.Status);
     }
 
     private async Task<IReadOnlyList<string>> RemovalsAuditedAsync()
