@@ -161,7 +161,7 @@ public sealed partial class AppBoard(
                 throw;
             }
 
-            Volatile.Write(ref _running, Task.WhenAll(PumpAsync(subscription, _stop.Token), FollowTrafficAsync(_stop.Token), ReloadOnceReconciledAsync(_stop.Token)));
+            Volatile.Write(ref _running, Task.WhenAll(PumpAsync(subscription, _stop.Token), FollowTrafficAsync(_stop.Token), FollowSeriesAsync(_stop.Token), ReloadOnceReconciledAsync(_stop.Token)));
         }
         finally
         {
@@ -286,7 +286,8 @@ public sealed partial class AppBoard(
         foreach (var name in names)
         {
             var loaded = await LoadAsync(name, cancellationToken);
-            Set(name, _ => loaded);
+            // The series comes from the proxy, not SQLite: a reread keeps what the last closed window said.
+            Set(name, before => loaded is null ? null : loaded with { Traffic = before?.Traffic });
         }
     }
 
@@ -323,6 +324,25 @@ public sealed partial class AppBoard(
         catch (Exception ex)
         {
             Log.TrafficFailed(logger, ex);
+        }
+    }
+
+    /// <summary>Each closed window of the proxy's series reaches the board as one change of its app.</summary>
+    private async Task FollowSeriesAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var change in traffic.WatchSeriesAsync(cancellationToken))
+            {
+                Set(change.App, card => card is null || change.Series.SameAs(card.Traffic) ? card : card with { Traffic = change.Series });
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            Log.SeriesFailed(logger, ex);
         }
     }
 
@@ -412,5 +432,8 @@ public sealed partial class AppBoard(
 
         [LoggerMessage(3, LogLevel.Warning, "The board had not caught up with the engine's events after {Seconds} s; answering as it is")]
         public static partial void SyncTimedOut(ILogger logger, double seconds);
+
+        [LoggerMessage(4, LogLevel.Error, "The board stopped following the proxy's traffic series; the traffic charts stay as they are")]
+        public static partial void SeriesFailed(ILogger logger, Exception exception);
     }
 }
