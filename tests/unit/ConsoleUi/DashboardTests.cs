@@ -189,6 +189,23 @@ public sealed class AppPageTests : DashboardContext
     }
 
     [Fact]
+    public async Task DuringADeployment_EachClosedTrafficWindow_RedrawsBothSlotsLive()
+    {
+        await Engine.DeployAsync("shop");
+        Engine.Probe.Failing[28082] = true;
+        var page = RenderWithDialogs("shop");
+        var running = await Engine.RequestAsync("shop", "demo:v2");
+        page.WaitForAssertion(() => Assert.False(page.Find("[data-test=cancel]").HasAttribute("disabled")), TimeSpan.FromSeconds(10));
+
+        Engine.Traffic.CloseWindow("shop", Samples.Traffic());
+
+        page.WaitForAssertion(
+            () => Assert.Equal(["blue", "green"], page.FindAll("[data-test=traffic-requests] [data-test=traffic-line]").Select(l => l.GetAttribute("data-line")).Distinct()),
+            TimeSpan.FromSeconds(10));
+        await Engine.WaitForEndAsync(running.Id);
+    }
+
+    [Fact]
     public void UnknownApp_SaysSo()
     {
         var page = RenderWithDialogs("nope");
