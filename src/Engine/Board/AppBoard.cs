@@ -204,7 +204,8 @@ public sealed partial class AppBoard(
         var latencies = checks.Where(c => c.DeploymentId is null).OrderBy(c => c.Id)
             .Select(c => c.ToResult())
             .ToArray();
-        return new LiveApp(status, latencies, running, last, null, healer.LatestOf(name));
+        var finished = await deployments.ListFinishedSinceAsync(name, time.GetUtcNow() - BoardSummary.WeekSpan, cancellationToken);
+        return new LiveApp(status, latencies, running, last, null, healer.LatestOf(name), Finished: finished);
     }
 
     private async Task PumpAsync(EngineEventSubscription subscription, CancellationToken cancellationToken)
@@ -252,7 +253,7 @@ public sealed partial class AppBoard(
                 Update(d.App, card => d.Status.IsTerminal()
                     ? card with
                     {
-                        Status = status, Running = null, Last = d, Drain = null,
+                        Status = status, Running = null, Last = d, Drain = null, Finished = WithFinished(card.Finished, d),
                         Healing = d.Status == DeploymentStatus.Completed && d.RequestedBy != SelfHealer.Requester ? null : card.Healing,
                     }
                     : card with { Status = status, Running = d });
@@ -289,6 +290,14 @@ public sealed partial class AppBoard(
             // The series comes from the proxy, not SQLite: a reread keeps what the last closed window said.
             Set(name, before => loaded is null ? null : loaded with { Traffic = before?.Traffic });
         }
+    }
+
+    /// <summary>The week's finished deployments with <paramref name="d"/>, once (a load may already have read it), older ones let go.</summary>
+    private IReadOnlyList<FinishedDeployment> WithFinished(IReadOnlyList<FinishedDeployment>? finished, DeploymentView d)
+    {
+        var weekAgo = (time.GetUtcNow() - BoardSummary.WeekSpan).UtcDateTime;
+        var kept = (finished ?? []).Where(f => f.FinishedAt >= weekAgo && f.Id != d.Id);
+        return [.. kept, new FinishedDeployment(d.App, d.Status, d.StartedAt.UtcDateTime, (d.FinishedAt ?? time.GetUtcNow()).UtcDateTime, d.Id)];
     }
 
     private static LiveApp Checked(LiveApp card, HealthChecked h)

@@ -99,6 +99,27 @@ public sealed class DashboardTests : DashboardContext
     }
 
     [Fact]
+    public async Task Dashboard_Summary_CountsHealthyAppsAndDeployments_AndFollowsANewDeploymentLive()
+    {
+        var page = Render<Dashboard>();
+        page.WaitForAssertion(() => Assert.Equal(
+            "0 of 2 apps healthy · 0 deployments today · last 7 days: – succeeded, median –", Text(page.Find("[data-test=summary]"))));
+
+        await Engine.DeployAsync("shop");
+
+        page.WaitForAssertion(
+            () =>
+            {
+                Assert.Equal("1 of 2 apps healthy", Text(page.Find("[data-test=summary-healthy]")));
+                Assert.Equal("1 deployment today", Text(page.Find("[data-test=summary-today]")));
+                Assert.StartsWith("last 7 days: 100% succeeded, median ", Text(page.Find("[data-test=summary-week]")));
+            },
+            TimeSpan.FromSeconds(10));
+    }
+
+    private static string Text(AngleSharp.Dom.IElement element) => string.Join(' ', element.TextContent.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
+    [Fact]
     public async Task Dashboard_ShowsASelfHealingCrashLoopLive_UntilSomeoneDeploysAgain()
     {
         await Engine.DeployAsync("shop");

@@ -9,8 +9,8 @@ public static class TrafficText
     public static string Rate(double perSecond) =>
         string.Create(CultureInfo.InvariantCulture, $"{perSecond:0.##} {(Math.Round(perSecond, 2) == 1 ? "request" : "requests")}/s");
 
-    /// <summary>A percentage, or "–" when there were no requests (a rate of nothing is neither 0% nor NaN).</summary>
-    public static string ErrorRate(double? rate) =>
+    /// <summary>A percentage, or "–" when there was nothing to count (a rate of nothing is neither 0% nor NaN).</summary>
+    public static string Percent(double? rate) =>
         rate is { } r ? string.Create(CultureInfo.InvariantCulture, $"{r * 100:0.#}%") : "–";
 
     /// <summary>Milliseconds, or "–" when no request was timed.</summary>
