@@ -60,6 +60,9 @@ public sealed record TrafficSeries(IReadOnlyList<TrafficSample> Blue, IReadOnlyL
         return requests == 0 ? null : (double)windows.Sum(w => w.Errors) / requests;
     }
 
+    /// <summary>No request in any window: an idle app's series only slides along, which nobody needs to be told.</summary>
+    public bool IsQuiet => Blue.All(w => w.Requests == 0) && Green.All(w => w.Requests == 0);
+
     /// <summary>Whether both series hold the same windows (records compare lists by reference).</summary>
     public bool SameAs(TrafficSeries? other) =>
         other is not null && Blue.SequenceEqual(other.Blue) && Green.SequenceEqual(other.Green);

@@ -67,7 +67,8 @@ internal sealed class ProxyTrafficSwitch(TrafficRouter router, TimeProvider time
         {
             foreach (var snapshot in router.GetSnapshot())
             {
-                if (GetSeries(snapshot.App) is { } series && !series.SameAs(seen.GetValueOrDefault(snapshot.App)))
+                var before = seen.GetValueOrDefault(snapshot.App);
+                if (GetSeries(snapshot.App) is { } series && !series.SameAs(before) && !(series.IsQuiet && before is { IsQuiet: true }))
                 {
                     seen[snapshot.App] = series;
                     yield return new AppSeriesChange(snapshot.App, series);

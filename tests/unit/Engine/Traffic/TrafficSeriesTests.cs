@@ -63,4 +63,11 @@ public sealed class TrafficSeriesTests
         Assert.False(a.SameAs(new TrafficSeries([Window(0, 6)], [])));
         Assert.False(a.SameAs(null));
     }
+
+    [Fact]
+    public void IsQuiet_OnlyWithoutAnyRequest()
+    {
+        Assert.True(new TrafficSeries([Window(0, 0)], [Window(0, 0)]).IsQuiet);
+        Assert.False(new TrafficSeries([Window(0, 0)], [Window(0, 1)]).IsQuiet);
+    }
 }
