@@ -161,7 +161,7 @@ public sealed partial class AppBoard(
                 throw;
             }
 
-            Volatile.Write(ref _running, Task.WhenAll(PumpAsync(subscription, _stop.Token), FollowTrafficAsync(_stop.Token), ReloadOnceReconciledAsync(_stop.Token)));
+            Volatile.Write(ref _running, Task.WhenAll(PumpAsync(subscription, _stop.Token), FollowTrafficAsync(_stop.Token), FollowSeriesAsync(_stop.Token), ReloadOnceReconciledAsync(_stop.Token)));
         }
         finally
         {
@@ -204,7 +204,8 @@ public sealed partial class AppBoard(
         var latencies = checks.Where(c => c.DeploymentId is null).OrderBy(c => c.Id)
             .Select(c => c.ToResult())
             .ToArray();
-        return new LiveApp(status, latencies, running, last, null, healer.LatestOf(name));
+        var finished = await deployments.ListFinishedSinceAsync(name, time.GetUtcNow() - BoardSummary.WeekSpan, cancellationToken);
+        return new LiveApp(status, latencies, running, last, null, healer.LatestOf(name), Finished: finished);
     }
 
     private async Task PumpAsync(EngineEventSubscription subscription, CancellationToken cancellationToken)
@@ -252,7 +253,7 @@ public sealed partial class AppBoard(
                 Update(d.App, card => d.Status.IsTerminal()
                     ? card with
                     {
-                        Status = status, Running = null, Last = d, Drain = null,
+                        Status = status, Running = null, Last = d, Drain = null, Finished = WithFinished(card.Finished, d),
                         Healing = d.Status == DeploymentStatus.Completed && d.RequestedBy != SelfHealer.Requester ? null : card.Healing,
                     }
                     : card with { Status = status, Running = d });
@@ -286,8 +287,17 @@ public sealed partial class AppBoard(
         foreach (var name in names)
         {
             var loaded = await LoadAsync(name, cancellationToken);
-            Set(name, _ => loaded);
+            // The series comes from the proxy, not SQLite: a reread keeps what the last closed window said.
+            Set(name, before => loaded is null ? null : loaded with { Traffic = before?.Traffic });
         }
+    }
+
+    /// <summary>The week's finished deployments with <paramref name="d"/>, once (a load may already have read it), older ones let go.</summary>
+    private IReadOnlyList<FinishedDeployment> WithFinished(IReadOnlyList<FinishedDeployment>? finished, DeploymentView d)
+    {
+        var weekAgo = (time.GetUtcNow() - BoardSummary.WeekSpan).UtcDateTime;
+        var kept = (finished ?? []).Where(f => f.FinishedAt >= weekAgo && f.Id != d.Id);
+        return [.. kept, new FinishedDeployment(d.App, d.Status, d.StartedAt.UtcDateTime, (d.FinishedAt ?? time.GetUtcNow()).UtcDateTime, d.Id)];
     }
 
     private static LiveApp Checked(LiveApp card, HealthChecked h)
@@ -323,6 +333,25 @@ public sealed partial class AppBoard(
         catch (Exception ex)
         {
             Log.TrafficFailed(logger, ex);
+        }
+    }
+
+    /// <summary>Each closed window of the proxy's series reaches the board as one change of its app.</summary>
+    private async Task FollowSeriesAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var change in traffic.WatchSeriesAsync(cancellationToken))
+            {
+                Set(change.App, card => card is null || change.Series.SameAs(card.Traffic) ? card : card with { Traffic = change.Series });
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            Log.SeriesFailed(logger, ex);
         }
     }
 
@@ -412,5 +441,8 @@ public sealed partial class AppBoard(
 
         [LoggerMessage(3, LogLevel.Warning, "The board had not caught up with the engine's events after {Seconds} s; answering as it is")]
         public static partial void SyncTimedOut(ILogger logger, double seconds);
+
+        [LoggerMessage(4, LogLevel.Error, "The board stopped following the proxy's traffic series; the traffic charts stay as they are")]
+        public static partial void SeriesFailed(ILogger logger, Exception exception);
     }
 }

@@ -43,4 +43,5 @@ public sealed record DeploymentStats(
 }
 
 /// <summary>The part of a finished deployment the stats need.</summary>
-public sealed record FinishedDeployment(string App, DeploymentStatus Status, DateTime StartedAt, DateTime FinishedAt);
+/// <param name="Id">The deployment's id, so that one deployment is counted once however it was learnt of.</param>
+public sealed record FinishedDeployment(string App, DeploymentStatus Status, DateTime StartedAt, DateTime FinishedAt, long Id = 0);

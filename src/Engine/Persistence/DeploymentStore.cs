@@ -127,12 +127,24 @@ public sealed class DeploymentStore(IDbContextFactory<CutoverDbContext> dbFactor
         }
 
         var finished = await query
-            .Select(d => new FinishedDeployment(d.App, d.Status, d.CreatedAt, d.FinishedAt!.Value))
+            .Select(d => new FinishedDeployment(d.App, d.Status, d.CreatedAt, d.FinishedAt!.Value, d.Id))
             .ToListAsync(cancellationToken);
         return finished.GroupBy(d => d.App, StringComparer.Ordinal)
             .Select(g => DeploymentStats.Of(g.Key, g.ToArray()))
             .OrderBy(s => s.App, StringComparer.Ordinal)
             .ToArray();
+    }
+
+    /// <summary>An app's deployments that finished at or after <paramref name="since"/>, oldest first.</summary>
+    public async Task<IReadOnlyList<FinishedDeployment>> ListFinishedSinceAsync(string app, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var from = since.UtcDateTime;
+        return await db.Deployments.AsNoTracking()
+            .Where(d => d.App == app && d.FinishedAt != null && d.FinishedAt >= from)
+            .OrderBy(d => d.Id)
+            .Select(d => new FinishedDeployment(d.App, d.Status, d.CreatedAt, d.FinishedAt!.Value, d.Id))
+            .ToListAsync(cancellationToken);
     }
 
     /// <summary>Deployments that were under way when the host last stopped.</summary>

@@ -14,8 +14,11 @@ using ProxySlot = Cutover.Proxy.Routing.Slot;
 namespace Cutover.Web.Composition;
 
 /// <summary>The engine's traffic switch and traffic watch, carried out by Cutover's proxy: the one place the two meet.</summary>
-internal sealed class ProxyTrafficSwitch(TrafficRouter router) : ITrafficSwitch, ITrafficWatch
+internal sealed class ProxyTrafficSwitch(TrafficRouter router, TimeProvider time) : ITrafficSwitch, ITrafficWatch
 {
+    // Past the boundary by this much, the proxy has surely moved on to the next window.
+    private static readonly TimeSpan PastBoundary = TimeSpan.FromMilliseconds(50);
+
     public async Task<string?> ServeAsync(string app, IPEndPoint listen, SlotPorts ports, ProxySpec proxy, CancellationToken cancellationToken)
     {
         var config = new AppProxyConfig(app, listen, ports.Blue, ports.Green, proxy.IdleTimeout)
@@ -51,6 +54,49 @@ internal sealed class ProxyTrafficSwitch(TrafficRouter router) : ITrafficSwitch,
             }
         }
     }
+
+    /// <remarks>
+    /// The one clock behind every chart: it wakes as each of the proxy's windows closes and pushes the apps whose
+    /// series changed, so no page or circuit runs a timer of its own.
+    /// </remarks>
+    public async IAsyncEnumerable<AppSeriesChange> WatchSeriesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var seen = new Dictionary<string, TrafficSeries>(StringComparer.Ordinal);
+        var ticksPerWindow = (long)(TrafficSeries.Window.TotalSeconds * time.TimestampFrequency);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            foreach (var snapshot in router.GetSnapshot())
+            {
+                var before = seen.GetValueOrDefault(snapshot.App);
+                if (GetSeries(snapshot.App) is { } series && !series.SameAs(before) && !(series.IsQuiet && before is { IsQuiet: true }))
+                {
+                    seen[snapshot.App] = series;
+                    yield return new AppSeriesChange(snapshot.App, series);
+                }
+            }
+
+            var now = time.GetTimestamp();
+            var untilClose = TimeSpan.FromSeconds((double)(ticksPerWindow - now % ticksPerWindow) / time.TimestampFrequency);
+            await Task.Delay(untilClose + PastBoundary, time, cancellationToken);
+        }
+    }
+
+    /// <summary>Both slots' closed windows, or null when the app is not served (any more).</summary>
+    private TrafficSeries? GetSeries(string app)
+    {
+        try
+        {
+            return new TrafficSeries(Closed(router.GetTrafficSeries(app, ProxySlot.Blue)), Closed(router.GetTrafficSeries(app, ProxySlot.Green)));
+        }
+        catch (KeyNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    // The proxy's last point is the window under way: half a window's count would read as a drop.
+    private static TrafficSample[] Closed(IReadOnlyList<TrafficPoint> points) =>
+        points.Take(points.Count - 1).Select(p => new TrafficSample(p.Start, p.Duration, p.Requests, p.Errors, p.P95Ms is { } p95 ? Math.Round(p95, 3) : null)).ToArray();
 
     /// <summary>The proxy's snapshot with the ports it forwards to, or null when the app was removed meanwhile.</summary>
     private AppTraffic? ToEngine(AppTrafficSnapshot snapshot)

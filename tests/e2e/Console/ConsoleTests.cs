@@ -31,6 +31,35 @@ public sealed class ConsoleTests(Browser browser) : IClassFixture<Browser>
     }
 
     [Fact]
+    public async Task Requests_ToAnApp_ShowOnItsCardAndPage_OnceTheirWindowCloses()
+    {
+        var app = AppsYaml.Fresh("e2e-ui-traffic", DemoImages.V1);
+        await using var host = await HostProcess.StartAsync(app.ToString());
+        await host.WaitForAppDeploymentAsync(app.App);
+        var page = await browser.OpenAsync($"http://127.0.0.1:{host.AdminPort}/");
+        var card = page.Locator($"[data-test=app-card][data-app={app.App}]");
+        await Assertions.Expect(card.Locator("[data-test=requests-per-second]")).ToHaveTextAsync("0 requests/s");
+        await Assertions.Expect(card.Locator("[data-test=error-rate]")).ToHaveTextAsync("–");
+
+        // Bounded: 40 requests to 127.0.0.1, each with its own timeout.
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        for (var i = 0; i < 40; i++)
+        {
+            (await client.GetAsync(new Uri(app.Url, $"?n={i}"))).EnsureSuccessStatusCode();
+        }
+
+        // The requests' 10-second window closes within 10 s; the card changes without a reload.
+        await Assertions.Expect(card.Locator("[data-test=requests-per-second]")).Not.ToHaveTextAsync("0 requests/s", new() { Timeout = 25_000 });
+        await Assertions.Expect(card.Locator("[data-test=error-rate]")).ToHaveTextAsync("0%");
+        await Assertions.Expect(card.Locator("[data-test=traffic-sparkline]")).ToBeVisibleAsync();
+
+        await page.GotoAsync($"http://127.0.0.1:{host.AdminPort}/apps/{app.App}");
+        await Assertions.Expect(page.Locator("[data-test=slot-figures][data-slot=blue]")).ToContainTextAsync(
+            new System.Text.RegularExpressions.Regex(@"\((4\d|[5-9]\d|\d{3,}) requests in the last minute\)"), new() { Timeout = 25_000 });
+        await Browser.ScreenshotAsync(page, "app-traffic");
+    }
+
+    [Fact]
     public async Task Redeploy_ShowsTheStepsAndTheDrainLive_AndEndsCompleted_WithoutAReload()
     {
         var app = AppsYaml.Fresh("e2e-ui-redeploy", DemoImages.V1) with { Drain = "{ timeout: 10s, websocket_timeout: 2s }" };

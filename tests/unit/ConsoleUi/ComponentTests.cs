@@ -92,6 +92,49 @@ public sealed class ComponentTests : BunitContext, IAsyncLifetime
     }
 
     [Fact]
+    public void AppCard_WithTraffic_ShowsARequestRateSparklineAndTheErrorRateOfTheLastMinute()
+    {
+        var card = Render<AppCard>(p => p.Add(c => c.App, Samples.Healthy() with { Traffic = Samples.Traffic() }));
+
+        Assert.Single(card.FindAll("[data-test=traffic-sparkline] [data-test=traffic-line]"));
+        // Six windows of 30 on blue plus two of 10 on green, over 60 s; 3 errors of those 200 requests.
+        Assert.Equal("3.33 requests/s", card.Find("[data-test=requests-per-second]").TextContent.Trim());
+        Assert.Equal("1.5%", card.Find("[data-test=error-rate]").TextContent.Trim());
+    }
+
+    [Fact]
+    public void AppCard_WithoutTraffic_ShowsNoRequestsAndADashForTheErrorRate()
+    {
+        var card = Render<AppCard>(p => p.Add(c => c.App, Samples.Healthy()));
+
+        Assert.Empty(card.FindAll("[data-test=traffic-sparkline]"));
+        Assert.Equal("0 requests/s", card.Find("[data-test=requests-per-second]").TextContent.Trim());
+        Assert.Equal("–", card.Find("[data-test=error-rate]").TextContent.Trim());
+    }
+
+    [Fact]
+    public void SlotTrafficPanel_DuringADeployment_ChartsBothSlotsOnEachChart()
+    {
+        var app = Samples.Draining() with { Traffic = Samples.Traffic() };
+
+        var panel = Render<SlotTrafficPanel>(p => p.Add(c => c.App, app));
+
+        foreach (var chart in new[] { "traffic-requests", "traffic-errors", "traffic-p95" })
+        {
+            Assert.Equal(["blue", "green"], panel.FindAll($"[data-test={chart}] [data-test=traffic-line]").Select(l => l.GetAttribute("data-line")).Distinct());
+        }
+
+        Assert.Equal("blue: 3 requests/s, errors 1.7%, p95 12 ms (180 requests in the last minute)", Text(panel.Find("[data-test=slot-figures][data-slot=blue]")));
+        Assert.Equal("green: 0.33 requests/s, errors 0%, p95 40 ms (20 requests in the last minute)", Text(panel.Find("[data-test=slot-figures][data-slot=green]")));
+    }
+
+    [Fact]
+    public void SlotTrafficPanel_WithoutTraffic_SaysSo() =>
+        Assert.NotNull(Render<SlotTrafficPanel>(p => p.Add(c => c.App, Samples.Healthy())).Find("[data-test=traffic-empty]"));
+
+    private static string Text(AngleSharp.Dom.IElement element) => string.Join(' ', element.TextContent.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
+    [Fact]
     public void AppCard_NothingHealed_ShowsNoHealingNote() =>
         Assert.Empty(Render<AppCard>(p => p.Add(c => c.App, Samples.Healthy())).FindAll("[data-test=healing]"));
 

@@ -99,6 +99,27 @@ public sealed class DashboardTests : DashboardContext
     }
 
     [Fact]
+    public async Task Dashboard_Summary_CountsHealthyAppsAndDeployments_AndFollowsANewDeploymentLive()
+    {
+        var page = Render<Dashboard>();
+        page.WaitForAssertion(() => Assert.Equal(
+            "0 of 2 apps healthy · 0 deployments today · last 7 days: – succeeded, median –", Text(page.Find("[data-test=summary]"))));
+
+        await Engine.DeployAsync("shop");
+
+        page.WaitForAssertion(
+            () =>
+            {
+                Assert.Equal("1 of 2 apps healthy", Text(page.Find("[data-test=summary-healthy]")));
+                Assert.Equal("1 deployment today", Text(page.Find("[data-test=summary-today]")));
+                Assert.StartsWith("last 7 days: 100% succeeded, median ", Text(page.Find("[data-test=summary-week]")));
+            },
+            TimeSpan.FromSeconds(10));
+    }
+
+    private static string Text(AngleSharp.Dom.IElement element) => string.Join(' ', element.TextContent.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
+    [Fact]
     public async Task Dashboard_ShowsASelfHealingCrashLoopLive_UntilSomeoneDeploysAgain()
     {
         await Engine.DeployAsync("shop");
@@ -186,6 +207,23 @@ public sealed class AppPageTests : DashboardContext
         await Engine.Runtime.FollowedOutput.Writer.WriteAsync("GET /later 200");
         await Task.Delay(100);
         Assert.Equal(1, Engine.Runtime.FollowedOutput.Reader.Count);
+    }
+
+    [Fact]
+    public async Task DuringADeployment_EachClosedTrafficWindow_RedrawsBothSlotsLive()
+    {
+        await Engine.DeployAsync("shop");
+        Engine.Probe.Failing[28082] = true;
+        var page = RenderWithDialogs("shop");
+        var running = await Engine.RequestAsync("shop", "demo:v2");
+        page.WaitForAssertion(() => Assert.False(page.Find("[data-test=cancel]").HasAttribute("disabled")), TimeSpan.FromSeconds(10));
+
+        Engine.Traffic.CloseWindow("shop", Samples.Traffic());
+
+        page.WaitForAssertion(
+            () => Assert.Equal(["blue", "green"], page.FindAll("[data-test=traffic-requests] [data-test=traffic-line]").Select(l => l.GetAttribute("data-line")).Distinct()),
+            TimeSpan.FromSeconds(10));
+        await Engine.WaitForEndAsync(running.Id);
     }
 
     [Fact]

@@ -33,6 +33,15 @@ internal static class Samples
         Drain = new DrainStatus(3, 1, TimeSpan.FromSeconds(12), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(3)),
     };
 
+    /// <summary>Fifteen minutes of traffic: blue served 30 requests a window (3 of them errors in the last one), green took 10 a window for the last two.</summary>
+    public static TrafficSeries Traffic()
+    {
+        var windows = Enumerable.Range(0, 89).Select(i => Now.AddMinutes(-15) + (i * TrafficSeries.Window)).ToArray();
+        return new TrafficSeries(
+            windows.Select((start, i) => new TrafficSample(start, TrafficSeries.Window, 30, i == 88 ? 3 : 0, 12)).ToArray(),
+            windows.Select((start, i) => new TrafficSample(start, TrafficSeries.Window, i >= 87 ? 10 : 0, 0, i >= 87 ? 40 : null)).ToArray());
+    }
+
     public static LiveApp NeverDeployed() => new(Status("shop", "unknown", null, null), [], null, null, null);
 
     public static AppStatus Status(string name, string health, Slot? active, string? image) => new(

@@ -103,6 +103,22 @@ public sealed class AppBoardTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AClosedTrafficWindow_ReachesTheAppsCard_WithoutReadingTheDatabase()
+    {
+        await _engine.DeployAsync("shop");
+        var subscription = await Board.SubscribeAsync(_done.Token);
+        var reads = _reads.Count;
+        var window = new TrafficSample(DateTimeOffset.UnixEpoch, TrafficSeries.Window, 20, 1, 12.5);
+
+        _engine.Traffic.CloseWindow("shop", new TrafficSeries([window], [window with { Requests = 0, Errors = 0, P95Ms = null }]));
+
+        var changes = await ReadUntilAsync(subscription.Changes, c => c.App?.Traffic is not null);
+        Assert.Equal("shop", changes[^1].Name);
+        Assert.Equal([window], changes[^1].App!.Traffic!.Blue);
+        Assert.Equal(reads, _reads.Count);
+    }
+
+    [Fact]
     public async Task Snapshot_RightAfterADeploymentEnds_AlreadyShowsIt()
     {
         await Board.SubscribeAsync(_done.Token);

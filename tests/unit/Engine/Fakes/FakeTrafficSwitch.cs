@@ -131,4 +131,11 @@ internal sealed class FakeTrafficSwitch : ITrafficSwitch, ITrafficWatch
     }
 
     public TrafficFigures? GetFigures(string app) => null;
+
+    private readonly Channel<AppSeriesChange> _series = Channel.CreateUnbounded<AppSeriesChange>();
+
+    /// <summary>As if one of the app's windows closed: the series is pushed to the (one) series watcher.</summary>
+    public void CloseWindow(string app, TrafficSeries series) => _series.Writer.TryWrite(new AppSeriesChange(app, series));
+
+    public IAsyncEnumerable<AppSeriesChange> WatchSeriesAsync(CancellationToken cancellationToken) => _series.Reader.ReadAllAsync(cancellationToken);
 }
