@@ -20,11 +20,26 @@ public sealed class EventsHub(AppBoard board) : Hub
         var subscription = await board.SubscribeAsync(cancellationToken);
         var snapshot = subscription.Snapshot;
         yield return new BoardMessage("snapshot", snapshot.Version, null, [.. snapshot.Apps.Select(a => a.Status)]);
+        // The board also changes when only an app's traffic series or drain moved; its status is then the same object,
+        // and a hub client (which gets statuses only) is not sent it again every 10-second window.
+        var sent = snapshot.Apps.ToDictionary(a => a.Status.Name, a => a.Status, StringComparer.Ordinal);
         await foreach (var change in subscription.Changes.WithCancellation(cancellationToken))
         {
-            if (change.Version > snapshot.Version)
+            if (change.Version <= snapshot.Version
+                || (change.App is { } same && sent.TryGetValue(change.Name, out var before) && ReferenceEquals(before, same.Status)))
             {
-                yield return new BoardMessage("app", change.Version, change.Name, change.App is { } app ? [app.Status] : []);
+                continue;
+            }
+
+            if (change.App is { } app)
+            {
+                sent[change.Name] = app.Status;
+                yield return new BoardMessage("app", change.Version, change.Name, [app.Status]);
+            }
+            else
+            {
+                sent.Remove(change.Name);
+                yield return new BoardMessage("app", change.Version, change.Name, []);
             }
         }
     }

@@ -1,5 +1,6 @@
 using Cutover.Engine.Board;
 using Cutover.Engine.Model;
+using Cutover.Tests.Unit.ConsoleUi;
 using Cutover.Tests.Unit.Engine;
 using Cutover.Web.Live;
 
@@ -30,5 +31,21 @@ public sealed class EventsHubTests
             Assert.True(message.Version > snapshot);
         }
         while (message.Apps.Single().ActiveSlot != Slot.Blue || message.Apps.Single().RunningDeploymentId is not null);
+    }
+
+    [Fact]
+    public async Task WatchApps_SendsNothing_WhenOnlyAnAppsTrafficWindowClosed()
+    {
+        await using var engine = await EngineHarness.StartAsync();
+        using var done = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await using var stream = new EventsHub(engine.Get<AppBoard>()).WatchApps(done.Token).GetAsyncEnumerator(done.Token);
+        Assert.True(await stream.MoveNextAsync());
+
+        // The window reaches the board (the console redraws its charts), but no status changed: the hub stays quiet.
+        engine.Traffic.CloseWindow("shop", Samples.Traffic());
+        await engine.DeployAsync("blog");
+
+        Assert.True(await stream.MoveNextAsync());
+        Assert.Equal("blog", stream.Current.App);
     }
 }
