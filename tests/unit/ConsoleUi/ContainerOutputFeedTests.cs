@@ -62,19 +62,19 @@ public sealed class ContainerOutputFeedTests : IAsyncLifetime
     public async Task Follow_ShowsTheTailThenEachNewLine_AndRendersABurstOnce()
     {
         await _feed.FollowAsync("shop", Slot.Blue);
-        await Eventually(() => _feed.Lines.Count == 2);
+        await Eventually.HoldsAsync(() => _feed.Lines.Count == 2, "_feed.Lines.Count == 2");
         _renderClock.Advance(ContainerOutputFeed.RenderInterval);
-        await Eventually(() => Volatile.Read(ref _changes) == 1);
+        await Eventually.HoldsAsync(() => Volatile.Read(ref _changes) == 1, "Volatile.Read(ref _changes) == 1");
 
         foreach (var line in Enumerable.Range(1, 50).Select(i => $"line {i}"))
         {
             await _engine.Runtime.FollowedOutput.Writer.WriteAsync(line);
         }
 
-        await Eventually(() => _feed.Lines.Count == 52);
+        await Eventually.HoldsAsync(() => _feed.Lines.Count == 52, "_feed.Lines.Count == 52");
         Assert.Equal(1, Volatile.Read(ref _changes));
         _renderClock.Advance(ContainerOutputFeed.RenderInterval);
-        await Eventually(() => Volatile.Read(ref _changes) == 2);
+        await Eventually.HoldsAsync(() => Volatile.Read(ref _changes) == 2, "Volatile.Read(ref _changes) == 2");
         Assert.Equal("line 50", _feed.Lines[^1]);
         Assert.True(_feed.Following);
     }
@@ -88,7 +88,7 @@ public sealed class ContainerOutputFeedTests : IAsyncLifetime
             await _engine.Runtime.FollowedOutput.Writer.WriteAsync($"line {i}");
         }
 
-        await Eventually(() => _feed.Lines.Count > 0 && _feed.Lines[^1] == $"line {ContainerOutputFeed.Tail + 9}");
+        await Eventually.HoldsAsync(() => _feed.Lines.Count > 0 && _feed.Lines[^1] == $"line {ContainerOutputFeed.Tail + 9}", "_feed.Lines.Count > 0 && _feed.Lines[^1] == $\"line {ContainerOutputFeed.Tail + 9}\"");
         Assert.Equal(ContainerOutputFeed.Tail, _feed.Lines.Count);
         Assert.Equal("line 10", _feed.Lines[0]);
     }
@@ -99,7 +99,7 @@ public sealed class ContainerOutputFeedTests : IAsyncLifetime
         await _feed.FollowAsync("shop", Slot.Blue);
         _engine.Runtime.FollowedOutput.Writer.Complete();
 
-        await Eventually(() => !_feed.Following);
+        await Eventually.HoldsAsync(() => !_feed.Following, "!_feed.Following");
         Assert.Equal("The blue container stopped; its output ends here.", _feed.Problem);
         Assert.Equal(["one", "two"], _feed.Lines);
     }
@@ -110,7 +110,7 @@ public sealed class ContainerOutputFeedTests : IAsyncLifetime
         await _feed.FollowAsync("shop", Slot.Blue);
         _engine.Runtime.FollowedOutput.Writer.Complete(new ContainerRuntimeException("Docker Engine is not reachable"));
 
-        await Eventually(() => !_feed.Following);
+        await Eventually.HoldsAsync(() => !_feed.Following, "!_feed.Following");
         Assert.Equal("Docker Engine is not reachable", _feed.Problem);
     }
 
@@ -118,7 +118,7 @@ public sealed class ContainerOutputFeedTests : IAsyncLifetime
     public async Task Stop_EndsFollowing_WithoutAProblem_AndLaterLinesAreNotShown()
     {
         await _feed.FollowAsync("shop", Slot.Blue);
-        await Eventually(() => _feed.Lines.Count == 2);
+        await Eventually.HoldsAsync(() => _feed.Lines.Count == 2, "_feed.Lines.Count == 2");
 
         await _feed.StopAsync();
         await _engine.Runtime.FollowedOutput.Writer.WriteAsync("after");
@@ -129,15 +129,5 @@ public sealed class ContainerOutputFeedTests : IAsyncLifetime
         Assert.False(_feed.Following);
         Assert.Null(_feed.Problem);
         Assert.Equal(["one", "two"], _feed.Lines);
-    }
-
-    private static async Task Eventually(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 10 s");
-            await Task.Delay(5);
-        }
     }
 }

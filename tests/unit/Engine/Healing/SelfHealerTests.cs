@@ -11,13 +11,16 @@ namespace Cutover.Tests.Unit.Engine.Healing;
 
 public sealed class SelfHealerTests : IAsyncLifetime
 {
+    /// <summary>A crash loop's backoff (0, 1, 2, 4, 8 s) runs on the pumped clock; 20 s of real time covers it.</summary>
+    private static readonly TimeSpan HealBound = TimeSpan.FromSeconds(20);
+
     private EngineHarness _engine = null!;
 
     public async Task InitializeAsync()
     {
         _engine = await EngineHarness.StartAsync();
         await _engine.Get<Recovery>().ReconcileAsync(CancellationToken.None);
-        await WaitForAsync(async () => _engine.Coordinator.RunningFor("shop") is null && await ActiveAsync() is not null);
+        await Eventually.HoldsAsync(async () => _engine.Coordinator.RunningFor("shop") is null && await ActiveAsync() is not null, "shop served, no deployment under way", HealBound);
     }
 
     public async Task DisposeAsync() => await _engine.DisposeAsync();
@@ -64,7 +67,7 @@ public sealed class SelfHealerTests : IAsyncLifetime
         {
             // Docker's restart policy brings it back each time, and each time it dies again.
             await Healer.OnEventAsync(_engine.Runtime.Die(serving.Id, "1", restartedByDocker: true), CancellationToken.None);
-            await WaitForAsync(async () => (await AuditAsync()).Count(e => e.Action.StartsWith("app.heal", StringComparison.Ordinal)) > i);
+            await Eventually.HoldsAsync(async () => (await AuditAsync()).Count(e => e.Action.StartsWith("app.heal", StringComparison.Ordinal)) > i, $"heal attempt {i + 1} audited", HealBound);
         }
 
         var entries = await AuditAsync();
@@ -88,11 +91,11 @@ public sealed class SelfHealerTests : IAsyncLifetime
         var serving = (await ActiveAsync())!;
 
         await Healer.OnEventAsync(_engine.Runtime.Die(serving.Id, "2"), CancellationToken.None);
-        await WaitForAsync(() => Task.FromResult(heals.GetMeasurementSnapshot().Count == 1));
+        await Eventually.HoldsAsync(() => heals.GetMeasurementSnapshot().Count == 1, "the first heal measured", HealBound);
         for (var i = 0; i < 5; i++)
         {
             await Healer.OnEventAsync(_engine.Runtime.Die(serving.Id, "1", restartedByDocker: true), CancellationToken.None);
-            await WaitForAsync(() => Task.FromResult(heals.GetMeasurementSnapshot().Count > i + 1));
+            await Eventually.HoldsAsync(() => heals.GetMeasurementSnapshot().Count > i + 1, $"heal {i + 2} measured", HealBound);
         }
 
         // The budget is 5 attempts: the first exit is started again by Cutover, the next four by Docker's policy.
@@ -141,17 +144,7 @@ public sealed class SelfHealerTests : IAsyncLifetime
     private async Task<AuditEntryView> WaitForAuditAsync(string action)
     {
         AuditEntryView? found = null;
-        await WaitForAsync(async () => (found = (await AuditAsync()).LastOrDefault(e => e.Action == action)) is not null);
+        await Eventually.HoldsAsync(async () => (found = (await AuditAsync()).LastOrDefault(e => e.Action == action)) is not null, $"audit {action}", HealBound);
         return found!;
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 20 s");
-            await Task.Delay(5);
-        }
     }
 }

@@ -71,8 +71,8 @@ public sealed class ImageRetentionTests : IAsyncLifetime
         _engine.Runtime.RemovalHold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _engine.Time.Advance(TimeSpan.FromMinutes(1));
         var ended = await _engine.RequestAsync("shop", "demo:v3");
-        await WaitUntilAsync(async () => (await _engine.Deployments.GetAsync(ended.Id, CancellationToken.None))!.Status.IsTerminal());
-        await WaitUntilAsync(() => Task.FromResult(_engine.Runtime.Calls.Contains("rmi demo:v1")));
+        await Eventually.HoldsAsync(async () => (await _engine.Deployments.GetAsync(ended.Id, CancellationToken.None))!.Status.IsTerminal(), "deployment 3 ended");
+        await Eventually.HoldsAsync(() => _engine.Runtime.Calls.Contains("rmi demo:v1"), "its retention removing demo:v1");
 
         // Whoever saw deployment 3 completed deploys again while its retention still removes demo:v1.
         _engine.Time.Advance(TimeSpan.FromMinutes(1));
@@ -85,15 +85,6 @@ public sealed class ImageRetentionTests : IAsyncLifetime
         Assert.Equal(DeploymentStatus.Completed, (await _engine.WaitForEndAsync(admitted.Id)).Status);
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 10 s");
-            await Task.Delay(20);
-        }
-    }
 
     private async Task DeployAsync(string app, string image)
     {

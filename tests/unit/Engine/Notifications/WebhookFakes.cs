@@ -95,15 +95,4 @@ internal static class NotificationSamples
 
     public static Notification Completed() =>
         EngineEventNotifications.From(new Cutover.Engine.Events.DeploymentChanged(Now, Deployment(DeploymentStatus.Completed)))!;
-
-    /// <summary>Waits in real time (bounded) for a condition another task makes true.</summary>
-    public static async Task EventuallyAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"not within 10 s: {what}");
-            await Task.Delay(5);
-        }
-    }
 }

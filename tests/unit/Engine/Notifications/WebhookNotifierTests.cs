@@ -32,7 +32,7 @@ public sealed class WebhookNotifierTests : IDisposable
             _events.Publish(new DeploymentChanged(Now, Deployment(DeploymentStatus.Pulling)));
             _events.Publish(new DeploymentChanged(Now, Deployment(DeploymentStatus.Failed, "pull failed")));
 
-            await EventuallyAsync(() => _counts["delivered"] == 3, "three deliveries");
+            await Eventually.HoldsAsync(() => _counts["delivered"] == 3, "three deliveries");
             Assert.Equal(["deployment.started", "deployment.failed"], EventsTo(receiver, "all.example.com"));
             Assert.Equal(["deployment.failed"], EventsTo(receiver, "failures.example.com"));
             Assert.Equal([1, 0, 0], _deliveries.Snapshot().Select(d => d.Webhook));
@@ -61,7 +61,7 @@ public sealed class WebhookNotifierTests : IDisposable
             Assert.True(publishing.Elapsed < TimeSpan.FromMilliseconds(200), $"publishing 100 events took {publishing.Elapsed}");
 
             // One in flight (hanging), four queued, the rest dropped oldest first.
-            await EventuallyAsync(() => _deliveries.Snapshot().Count == 100 && _counts["dropped"] >= 95, "95 or more dropped");
+            await Eventually.HoldsAsync(() => _deliveries.Snapshot().Count == 100 && _counts["dropped"] >= 95, "95 or more dropped");
             var snapshot = _deliveries.Snapshot();
             Assert.Equal(_counts["dropped"], snapshot.Count(d => d.Status == WebhookDeliveryStatus.Dropped));
             Assert.InRange(_counts["dropped"], 95, 96);

@@ -60,7 +60,7 @@ public sealed class WebhookSenderTests : IDisposable
         await Task.Delay(50);
         Assert.Single(receiver.Received);
         _time.Advance(TimeSpan.FromMilliseconds(1));
-        await EventuallyAsync(() => receiver.Received.Count == 2, "the second attempt after 1 s");
+        await Eventually.HoldsAsync(() => receiver.Received.Count == 2, "the second attempt after 1 s");
         await AttemptRecordedAsync(2);
         _time.Advance(TimeSpan.FromMilliseconds(1999));
         await Task.Delay(50);
@@ -83,7 +83,7 @@ public sealed class WebhookSenderTests : IDisposable
         var sending = Sender(receiver).SendAsync(target, id, Completed(), CancellationToken.None);
         for (var attempt = 1; attempt <= WebhookSender.MaxAttempts; attempt++)
         {
-            await EventuallyAsync(() => receiver.Received.Count == attempt, $"attempt {attempt}");
+            await Eventually.HoldsAsync(() => receiver.Received.Count == attempt, $"attempt {attempt}");
             _time.Advance(TimeSpan.FromSeconds(10));
             if (attempt < WebhookSender.MaxAttempts)
             {
@@ -116,7 +116,7 @@ public sealed class WebhookSenderTests : IDisposable
     /// <summary>Waits until the attempt's failure is recorded, and a little more for the backoff's timer to be set.</summary>
     private async Task AttemptRecordedAsync(int attempt)
     {
-        await EventuallyAsync(() => _deliveries.Snapshot().Single().Attempts == attempt, $"attempt {attempt} recorded");
+        await Eventually.HoldsAsync(() => _deliveries.Snapshot().Single().Attempts == attempt, $"attempt {attempt} recorded");
         await Task.Delay(50);
     }
 
