@@ -35,6 +35,27 @@ public sealed record AppSpec(
 
     /// <summary>How many of the images Cutover pulled for the app stay on disk when no container uses them (<c>retain_images</c>).</summary>
     public int RetainImages { get; init; } = DefaultRetainImages;
+
+    /// <summary>The one-off release command run before the new slot starts; null: none.</summary>
+    public ReleaseSpec? Release { get; init; }
+
+    /// <summary>Whether a healthy new slot takes traffic by itself or waits in <c>paused</c> for a person.</summary>
+    public PromotionMode Promotion { get; init; } = PromotionMode.Auto;
+
+    /// <summary>Where the new slot answers from healthy until promoted or aborted; null: no preview listener.</summary>
+    public PreviewSpec? Preview { get; init; }
+
+    /// <summary>How traffic moves to the new slot.</summary>
+    public DeploymentStrategy Strategy { get; init; } = DeploymentStrategy.BlueGreen;
+
+    /// <summary>The canary steps when <see cref="Strategy"/> is canary; null otherwise.</summary>
+    public CanarySpec? Canary { get; init; }
+
+    /// <summary>How the new slot's traffic is judged during canary steps and the watch; null: not judged.</summary>
+    public AnalysisSpec? Analysis { get; init; }
+
+    /// <summary>The post-switch window in which the old slot keeps running; null: the old slot stops after its drain, as before.</summary>
+    public WatchSpec? Watch { get; init; }
 }
 
 /// <summary>The two host ports (bound to 127.0.0.1 only) that the slots' containers are published on.</summary>

@@ -5,10 +5,22 @@ public enum DeploymentStatus
 {
     Queued,
     Pulling,
+
+    /// <summary>The release command (e.g. migrations) runs in a one-off container of the new image.</summary>
+    Releasing,
     Starting,
     HealthChecking,
+
+    /// <summary>Waits for a person: manual promotion, or a canary step with <c>pause: manual</c>.</summary>
+    Paused,
+
+    /// <summary>Weighted traffic steps up to the new slot.</summary>
+    Canary,
     Switching,
     Draining,
+
+    /// <summary>After the full switch: the old slot still runs, so a failed analysis can switch back at once.</summary>
+    Watching,
     Completed,
     RolledBack,
     Failed,

@@ -15,6 +15,19 @@ public interface ITrafficSwitch
     /// <summary>New requests go to <paramref name="slot"/> from now on; null answers 503.</summary>
     void Route(string app, Slot? slot);
 
+    /// <summary>New requests are shared between two slots (a canary step) until the next <see cref="Route"/> or split.</summary>
+    void Split(string app, TrafficSplit split);
+
+    /// <summary>Serves one slot on a listener of its own (the preview), apart from production traffic.</summary>
+    /// <returns>Null when listening, or why the listener could not bind.</returns>
+    Task<string?> PreviewAsync(string app, IPEndPoint listen, Slot slot, CancellationToken cancellationToken);
+
+    /// <summary>Closes the app's preview listener, if it has one.</summary>
+    Task StopPreviewAsync(string app, CancellationToken cancellationToken);
+
+    /// <summary>While a notice is set, the app's listener answers 503 with it (Retry-After and a short page), whatever slot is routed; null lifts it.</summary>
+    void SetMaintenance(string app, MaintenanceNotice? notice);
+
     /// <summary>Waits for a slot that no longer receives traffic to empty, cutting what outlives the drain timeouts.</summary>
     Task<DrainOutcome> DrainAsync(string app, Slot slot, DrainSpec drain, IProgress<DrainStatus>? progress, CancellationToken cancellationToken);
 
@@ -27,6 +40,18 @@ public interface ITrafficSwitch
     /// <summary>The proxy's traffic figures per slot (answers, its own errors, latencies, bytes), or null when the app is not served.</summary>
     TrafficFigures? GetFigures(string app);
 }
+
+/// <summary>A share of new requests between the serving slot and the new one.</summary>
+/// <param name="Stable">The slot that served before the deployment.</param>
+/// <param name="Canary">The new slot.</param>
+/// <param name="CanaryPercent">The new slot's share of new requests, 0-100.</param>
+/// <param name="Sticky">A cookie keeps each client on the slot it first got.</param>
+public sealed record TrafficSplit(Slot Stable, Slot Canary, int CanaryPercent, bool Sticky);
+
+/// <summary>What an app in maintenance answers: 503, this message and Retry-After.</summary>
+/// <param name="Message">A short text for the page; null: a generic one.</param>
+/// <param name="RetryAfter">Sent as Retry-After (whole seconds); null: no header.</param>
+public sealed record MaintenanceNotice(string? Message, TimeSpan? RetryAfter);
 
 /// <summary>A drain under way: what is left and the time before each deadline.</summary>
 public sealed record DrainStatus(

@@ -31,6 +31,16 @@ internal sealed class ProxyTrafficSwitch(TrafficRouter router, TimeProvider time
 
     public void Route(string app, EngineSlot? slot) => router.Switch(app, ToProxy(slot));
 
+    // Contract of issue 12: implemented by the proxy work (weights, preview listener, maintenance answer).
+    public void Split(string app, TrafficSplit split) => throw new NotSupportedException("Weighted routing is not implemented yet.");
+
+    public Task<string?> PreviewAsync(string app, IPEndPoint listen, EngineSlot slot, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Preview listeners are not implemented yet.");
+
+    public Task StopPreviewAsync(string app, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public void SetMaintenance(string app, MaintenanceNotice? notice) => throw new NotSupportedException("Maintenance is not implemented yet.");
+
     public async Task<DrainOutcome> DrainAsync(string app, EngineSlot slot, DrainSpec drain, IProgress<DrainStatus>? progress, CancellationToken cancellationToken)
     {
         var relay = progress is null

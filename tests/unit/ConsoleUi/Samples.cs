@@ -68,7 +68,9 @@ internal static class Samples
         var at = Now;
         // A deployment that never switched stops after its health checks; one that did goes through the drain.
         var lastBeforeEnd = status is DeploymentStatus.RolledBack or DeploymentStatus.Cancelled or DeploymentStatus.Failed ? DeploymentStatus.HealthChecking : DeploymentStatus.Draining;
-        foreach (var step in Enum.GetValues<DeploymentStatus>().Where(s => s <= status && (s <= lastBeforeEnd || s == status)))
+        // A plain blue-green deployment: no release command, no pause, no canary, no watch.
+        DeploymentStatus[] optional = [DeploymentStatus.Releasing, DeploymentStatus.Paused, DeploymentStatus.Canary, DeploymentStatus.Watching];
+        foreach (var step in Enum.GetValues<DeploymentStatus>().Where(s => !optional.Contains(s) && s <= status && (s <= lastBeforeEnd || s == status)))
         {
             steps.Add(new DeploymentStepView(step, at, $"{step} message"));
             at = at.AddSeconds(1.5);

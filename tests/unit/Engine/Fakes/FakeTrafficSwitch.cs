@@ -41,8 +41,63 @@ internal sealed class FakeTrafficSwitch : ITrafficSwitch, ITrafficWatch
     public void Route(string app, Slot? slot)
     {
         _apps.AddOrUpdate(app, _ => throw new InvalidOperationException($"{app} is not served"), (_, a) => (a.Listen, a.Ports, slot));
+        _splits.TryRemove(app, out _);
         Calls.Enqueue($"route {app} {slot?.ToString() ?? "none"}");
         Push(app);
+    }
+
+    private readonly ConcurrentDictionary<string, TrafficSplit> _splits = new();
+    private readonly ConcurrentDictionary<string, (IPEndPoint Listen, Slot Slot)> _previews = new();
+    private readonly ConcurrentDictionary<string, MaintenanceNotice> _maintenance = new();
+
+    /// <summary>The app's current split, or null when one slot (or none) takes every request.</summary>
+    public TrafficSplit? SplitOf(string app) => _splits.GetValueOrDefault(app);
+
+    public (IPEndPoint Listen, Slot Slot)? PreviewOf(string app) => _previews.TryGetValue(app, out var p) ? p : null;
+
+    public MaintenanceNotice? MaintenanceOf(string app) => _maintenance.GetValueOrDefault(app);
+
+    public void Split(string app, TrafficSplit split)
+    {
+        if (!_apps.ContainsKey(app))
+        {
+            throw new InvalidOperationException($"{app} is not served");
+        }
+
+        _splits[app] = split;
+        Calls.Enqueue($"split {app} {split.Canary} {split.CanaryPercent}%");
+        Push(app);
+    }
+
+    public Task<string?> PreviewAsync(string app, IPEndPoint listen, Slot slot, CancellationToken cancellationToken)
+    {
+        _previews[app] = (listen, slot);
+        Calls.Enqueue($"preview {app} {slot} {listen}");
+        return Task.FromResult<string?>(null);
+    }
+
+    public Task StopPreviewAsync(string app, CancellationToken cancellationToken)
+    {
+        if (_previews.TryRemove(app, out _))
+        {
+            Calls.Enqueue($"stop preview {app}");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public void SetMaintenance(string app, MaintenanceNotice? notice)
+    {
+        if (notice is null)
+        {
+            _maintenance.TryRemove(app, out _);
+        }
+        else
+        {
+            _maintenance[app] = notice;
+        }
+
+        Calls.Enqueue($"maintenance {app} {(notice is null ? "off" : "on")}");
     }
 
     /// <summary>When set, drains wait for it: a test can act while a deployment is draining.</summary>
