@@ -5,6 +5,12 @@ using System.Net.WebSockets;
 var version = Environment.GetEnvironmentVariable("DEMO_VERSION") ?? "dev";
 var health = Environment.GetEnvironmentVariable("DEMO_HEALTH") ?? "ok";
 var greeting = Environment.GetEnvironmentVariable("DEMO_GREETING");
+// A bad release for canary analysis and the post-switch watch: from this long after start, "/" answers 500 while
+// /health stays healthy, as a release that passes its health check and then fails real requests does.
+var breaksAfter = int.TryParse(Environment.GetEnvironmentVariable("DEMO_BREAK_AFTER_MS"), out var breakMs) && breakMs >= 0
+    ? TimeSpan.FromMilliseconds(breakMs)
+    : (TimeSpan?)null;
+var started = System.Diagnostics.Stopwatch.StartNew();
 if (int.TryParse(Environment.GetEnvironmentVariable("DEMO_START_DELAY_MS"), out var startDelay) && startDelay > 0)
 {
     await Task.Delay(startDelay);
@@ -29,7 +35,12 @@ app.Lifetime.ApplicationStopping.Register(() => Console.WriteLine($"demo {versio
 app.MapGet("/", (HttpResponse response) =>
 {
     response.Headers["X-Demo-Version"] = version;
-    return $"demo {version}\n" + (greeting is null ? string.Empty : greeting + "\n");
+    if (breaksAfter is { } after && started.Elapsed >= after)
+    {
+        return Results.Text($"demo {version} is broken\n", statusCode: 500);
+    }
+
+    return Results.Text($"demo {version}\n" + (greeting is null ? string.Empty : greeting + "\n"));
 });
 
 app.MapGet("/health", async (CancellationToken ct) => health switch
