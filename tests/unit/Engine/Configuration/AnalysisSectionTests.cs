@@ -81,7 +81,7 @@ public sealed class AnalysisSectionTests : IDisposable
 
     [Theory]
     [InlineData("none", null)]
-    [InlineData("2m", 120_000)]
+    [InlineData("2m", 120_000.0)]
     [InlineData("0.5ms", 0.5)]
     public void Parse_MaxP95_IsNoneOrADuration(string value, double? milliseconds)
     {
