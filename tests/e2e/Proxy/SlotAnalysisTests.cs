@@ -8,6 +8,7 @@ using Cutover.Web.Composition;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Xunit.Abstractions;
 using ProxySlot = Cutover.Proxy.Routing.Slot;
 
 namespace Cutover.Tests.E2E.Proxy;
@@ -77,13 +78,14 @@ public sealed class SlotAnalysisTests(ITestOutputHelper output) : IAsyncLifetime
         // Green: 100 requests, all 200.
         Router.Switch(App, ProxySlot.Green);
         await SendAsync(100, _ => "/", expectSlot: "green");
-        Assert.True(load.Elapsed < Spec.Interval, $"the load took {load.Elapsed.TotalSeconds:0.0} s, longer than one interval: the counts below would be split");
+        var loadTime = load.Elapsed;
+        Assert.True(loadTime < Spec.Interval, $"the load took {loadTime.TotalSeconds:0.0} s, longer than one interval: the counts below would be split");
 
         Assert.True(await blueResult.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.True(await greenResult.WaitAsync(TimeSpan.FromSeconds(30)));
         var failed = blue.Current;
         var passed = green.Current;
-        output.WriteLine($"load {load.Elapsed.TotalSeconds:0.00} s; blue: {failed.Outcome}: {failed.Summary}; green: {passed.Outcome}: {passed.Summary}");
+        output.WriteLine($"load {loadTime.TotalSeconds:0.00} s; blue: {failed.Outcome}: {failed.Summary}; green: {passed.Outcome}: {passed.Summary}");
 
         Assert.Equal(AnalysisOutcome.Failed, failed.Outcome);
         Assert.Equal((200, 50, 0.25), (failed.Requests, failed.Errors, failed.ErrorRate));
