@@ -99,9 +99,10 @@ internal sealed class TrafficWindows
             {
                 if (window is not null)
                 {
-                    for (var i = 0; i < totals.Length; i++)
+                    Span<int> latency = window.Latency;
+                    for (var i = 0; i < latency.Length; i++)
                     {
-                        totals[i] += Volatile.Read(ref window.Latency[i]);
+                        totals[i] += Volatile.Read(ref latency[i]);
                     }
                 }
             }

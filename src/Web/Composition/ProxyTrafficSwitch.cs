@@ -139,7 +139,17 @@ internal sealed class ProxyTrafficSwitch(TrafficRouter router, TimeProvider time
             return null;
         }
 
-        var telemetry = router.GetTelemetry(app);
+        AppTelemetrySnapshot telemetry;
+        try
+        {
+            telemetry = router.GetTelemetry(app);
+        }
+        catch (KeyNotFoundException)
+        {
+            // Removed since Contains: an analysis reading it every interval must see "not served", not fail.
+            return null;
+        }
+
         return new TrafficFigures(telemetry.NoBackend, ToFigures(telemetry.Blue), ToFigures(telemetry.Green));
     }
 
