@@ -1,4 +1,5 @@
 using Cutover.Engine;
+using Cutover.Engine.Analysis;
 using Cutover.Engine.Audit;
 using Cutover.Engine.Configuration;
 using Cutover.Engine.Deployments;
@@ -64,6 +65,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<HealthBoard>();
         services.AddSingleton<HealthRecorder>();
         services.AddSingleton<HealthGate>();
+        services.AddSingleton<ISlotAnalysis, SlotAnalysis>();
         services.TryAddSingleton<IHealthProbe, HttpHealthProbe>();
         services.TryAddSingleton<IContainerRuntime, DockerContainerRuntime>();
         services.AddSingleton<ContainerOutput>();

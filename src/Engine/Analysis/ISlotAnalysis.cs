@@ -7,7 +7,9 @@ namespace Cutover.Engine.Analysis;
 public interface ISlotAnalysis
 {
     /// <summary>One result as each interval ends, from the first full interval after the call, until cancelled.</summary>
-    IAsyncEnumerable<AnalysisResult> WatchAsync(string app, Slot slot, AnalysisSpec spec, CancellationToken cancellationToken);
+    /// <param name="deploymentId">The deployment the slot belongs to: each result is also published with it, for the console and <c>deploy --wait</c>.</param>
+    /// <remarks>Cancelling ends the enumeration with an <see cref="OperationCanceledException"/>; an interval under way is not judged.</remarks>
+    IAsyncEnumerable<AnalysisResult> WatchAsync(string app, Slot slot, AnalysisSpec spec, long deploymentId, CancellationToken cancellationToken);
 }
 
 /// <summary>How an interval was judged.</summary>

@@ -58,7 +58,11 @@ public sealed record CanarySpec(IReadOnlyList<CanaryStep> Steps, bool Sticky)
 /// <param name="MinRequests">Fewer requests than this in an interval: inconclusive (never a pass, never a failure).</param>
 /// <param name="MaxErrorRate">The highest share (0-1) of 5xx answers and proxy errors that still passes.</param>
 /// <param name="MaxP95">The slowest 95th-percentile latency that still passes; null: latency is not judged.</param>
-public sealed record AnalysisSpec(TimeSpan Interval, int MinRequests, double MaxErrorRate, TimeSpan? MaxP95);
+public sealed record AnalysisSpec(TimeSpan Interval, int MinRequests, double MaxErrorRate, TimeSpan? MaxP95)
+{
+    /// <summary>What an <c>analysis:</c> section sets for the keys it leaves out: 10s, 20 requests, 5%, latency not judged.</summary>
+    public static AnalysisSpec Default { get; } = new(TimeSpan.FromSeconds(10), 20, 0.05, null);
+}
 
 /// <summary>apps.yaml's <c>watch:</c>: after the full switch the old slot keeps running this long while analysis goes on.</summary>
 public sealed record WatchSpec(TimeSpan Duration);

@@ -1,3 +1,4 @@
+using Cutover.Engine.Analysis;
 using Cutover.Engine.Audit;
 using Cutover.Engine.Deployments;
 using Cutover.Engine.Health;
@@ -17,6 +18,9 @@ public sealed record PullProgressed(DateTimeOffset At, string App, long Deployme
 
 /// <summary>Progress of a drain of an app's old slot.</summary>
 public sealed record DrainProgressed(DateTimeOffset At, string App, long DeploymentId, Slot Slot, DrainStatus Status) : EngineEvent(At);
+
+/// <summary>An analysis interval of a deployment's new slot was judged.</summary>
+public sealed record AnalysisCompleted(DateTimeOffset At, string App, long DeploymentId, Slot Slot, AnalysisResult Result) : EngineEvent(At);
 
 /// <summary>A health check ran.</summary>
 public sealed record HealthChecked(DateTimeOffset At, string App, Slot Slot, HealthResult Result, long? DeploymentId) : EngineEvent(At);

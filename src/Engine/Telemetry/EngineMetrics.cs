@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Cutover.Engine.Analysis;
 using Cutover.Engine.Deployments;
 using Cutover.Engine.Events;
 using Cutover.Engine.Health;
@@ -7,7 +8,7 @@ using Cutover.Engine.Traffic;
 
 namespace Cutover.Engine.Telemetry;
 
-/// <summary>The engine's instruments (Meter <c>Cutover.Engine</c>): deployments, health checks, drains, self-healing, config refusals.</summary>
+/// <summary>The engine's instruments (Meter <c>Cutover.Engine</c>): deployments, health checks, drains, self-healing, config refusals, analysis.</summary>
 /// <remarks>
 /// Recorded where each thing happens, never derived from the event stream, which drops events for a slow reader:
 /// a counter must be exact. The host exports every <c>Cutover.*</c> meter; the names below become
@@ -30,6 +31,7 @@ public sealed class EngineMetrics
     private readonly Counter<long> _heals;
     private readonly Counter<long> _restarts;
     private readonly Counter<long> _configRefusals;
+    private readonly Counter<long> _analyses;
 
     public EngineMetrics(IMeterFactory meters)
     {
@@ -53,6 +55,8 @@ public sealed class EngineMetrics
             "cutover.container.restarts", "{restart}", "Serving containers started again after they stopped, by app, slot and who restarted them (docker, cutover).");
         _configRefusals = meter.CreateCounter<long>(
             "cutover.config.refusals", "{refusal}", "apps.yaml edits refused as a whole (the last good config stayed live).");
+        _analyses = meter.CreateCounter<long>(
+            "cutover.analysis", "{interval}", "Analysis intervals of a new slot judged, by app, slot and outcome (passed, failed, inconclusive).");
     }
 
     /// <summary>Counts a deployment that reached a terminal status, and how long it took.</summary>
@@ -103,6 +107,13 @@ public sealed class EngineMetrics
             new KeyValuePair<string, object?>("by", byDocker ? "docker" : "cutover"));
 
     public void ConfigRefused() => _configRefusals.Add(1);
+
+    public void Analysed(string app, Slot slot, AnalysisOutcome outcome) =>
+        _analyses.Add(
+            1,
+            new KeyValuePair<string, object?>("app", app),
+            new KeyValuePair<string, object?>("slot", slot.Name()),
+            new KeyValuePair<string, object?>("outcome", outcome.ToString().ToLowerInvariant()));
 
     /// <summary>The audit trail's names for the same outcomes (app.healed, app.heal_failed, app.heal_gave_up).</summary>
     private static string OutcomeName(HealOutcome outcome) => outcome switch

@@ -25,7 +25,16 @@ public sealed record SlotTrafficFigures(
     long Aborted,
     LatencySummary LastMinute,
     long BytesIn,
-    long BytesOut);
+    long BytesOut)
+{
+    /// <summary>Latencies of the ordinary requests timed since the app was first served, per bucket (for analysis of any interval; not in the API's answer).</summary>
+    [JsonIgnore]
+    public LatencyHistogram? Latency { get; init; }
+
+    /// <summary>Answers the clients got, whatever their status (aborted exchanges are not answers).</summary>
+    [JsonIgnore]
+    public long Answered => ByClass.Informational + ByClass.Successful + ByClass.Redirection + ByClass.ClientError + ByClass.ServerError;
+}
 
 /// <summary>Answers by status class.</summary>
 public sealed record RequestsByClass(

@@ -112,7 +112,10 @@ public sealed class SlotTelemetry
             _windows.LastMinute(),
             Volatile.Read(ref _bytesIn),
             Volatile.Read(ref _bytesOut),
-            inFlight);
+            inFlight)
+        {
+            Latency = new CumulativeLatency(_windows.LatencySinceStart()),
+        };
     }
 
     /// <summary>The last 15 minutes in 10-second points, oldest first; the last point is the window under way.</summary>

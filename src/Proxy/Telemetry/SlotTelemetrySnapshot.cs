@@ -21,7 +21,11 @@ public sealed record SlotTelemetrySnapshot(
     LatencyPercentiles LastMinute,
     long BytesIn,
     long BytesOut,
-    TrafficCounts InFlight);
+    TrafficCounts InFlight)
+{
+    /// <summary>Latencies of the ordinary requests timed since the start, per bucket: what analysis of any interval reads.</summary>
+    public CumulativeLatency? Latency { get; init; }
+}
 
 /// <summary>Answers by status class.</summary>
 public readonly record struct StatusClassCounts(long Informational, long Successful, long Redirection, long ClientError, long ServerError);

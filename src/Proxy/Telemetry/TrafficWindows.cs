@@ -6,6 +6,8 @@ namespace Cutover.Proxy.Telemetry;
 /// The first request of a new window swaps a fresh one into the ring with a compare-exchange (one allocation per
 /// window and slot, none per request); a writer that lost the race uses the winner's. A request that ended
 /// longer ago than the ring reaches is dropped. Memory is bounded: 90 windows of about 450 bytes.
+/// Latencies since the start are the ring's plus those of the windows it let go: a window leaving the ring
+/// (once per 10 seconds at most, never per request) adds its counts to <see cref="_retired"/>.
 /// </remarks>
 internal sealed class TrafficWindows
 {
@@ -16,6 +18,11 @@ internal sealed class TrafficWindows
     private const int MinuteWindows = 6;
 
     private readonly TrafficWindow?[] _ring = new TrafficWindow?[Length];
+
+    // Latency counts of the windows that left the ring. The lock makes leaving the ring and being added here one
+    // step for a reader of the totals; recording a request never takes it.
+    private readonly long[] _retired = new long[LatencyBuckets.Count];
+    private readonly Lock _retiring = new();
     private readonly TimeProvider _time;
     private readonly long _ticksPerWindow;
 
@@ -77,6 +84,33 @@ internal sealed class TrafficWindows
                 LatencyBuckets.Percentile(merged, total, 0.99));
     }
 
+    /// <summary>Latency counts per bucket of every request timed since the start: two readings' difference is what was timed between them.</summary>
+    /// <remarks>
+    /// Never decreases, with one exception not worth a cost on the request path: a request recorded into a window
+    /// after that window left the ring (its end would have to be 15 minutes old by the time it is counted).
+    /// </remarks>
+    public long[] LatencySinceStart()
+    {
+        var totals = new long[LatencyBuckets.Count];
+        lock (_retiring)
+        {
+            _retired.CopyTo(totals, 0);
+            foreach (var window in _ring)
+            {
+                if (window is not null)
+                {
+                    Span<int> latency = window.Latency;
+                    for (var i = 0; i < latency.Length; i++)
+                    {
+                        totals[i] += Volatile.Read(ref latency[i]);
+                    }
+                }
+            }
+        }
+
+        return totals;
+    }
+
     /// <summary>The last 15 minutes, oldest first, one point per window; the last point is the window under way.</summary>
     public IReadOnlyList<TrafficPoint> Series()
     {
@@ -130,10 +164,34 @@ internal sealed class TrafficWindows
             }
 
             var fresh = new TrafficWindow(epoch);
-            if (ReferenceEquals(Interlocked.CompareExchange(ref slot, fresh, current), current))
+            if (Replace(ref slot, current, fresh))
             {
                 return fresh;
             }
+        }
+    }
+
+    /// <summary>Puts <paramref name="fresh"/> in the ring in place of <paramref name="current"/>, unless another writer was first; a window that leaves is retired.</summary>
+    private bool Replace(ref TrafficWindow? slot, TrafficWindow? current, TrafficWindow fresh)
+    {
+        if (current is null)
+        {
+            return Interlocked.CompareExchange(ref slot, fresh, null) is null;
+        }
+
+        lock (_retiring)
+        {
+            if (!ReferenceEquals(Interlocked.CompareExchange(ref slot, fresh, current), current))
+            {
+                return false;
+            }
+
+            for (var i = 0; i < _retired.Length; i++)
+            {
+                _retired[i] += Volatile.Read(ref current.Latency[i]);
+            }
+
+            return true;
         }
     }
 

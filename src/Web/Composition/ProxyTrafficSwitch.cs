@@ -19,6 +19,8 @@ internal sealed class ProxyTrafficSwitch(TrafficRouter router, TimeProvider time
     // Past the boundary by this much, the proxy has surely moved on to the next window.
     private static readonly TimeSpan PastBoundary = TimeSpan.FromMilliseconds(50);
 
+    private static readonly double[] LatencyEdgesMs = [.. CumulativeLatency.EdgesMicroseconds.Select(us => us / 1000.0)];
+
     public async Task<string?> ServeAsync(string app, IPEndPoint listen, SlotPorts ports, ProxySpec proxy, CancellationToken cancellationToken)
     {
         var config = new AppProxyConfig(app, listen, ports.Blue, ports.Green, proxy.IdleTimeout)
@@ -137,7 +139,17 @@ internal sealed class ProxyTrafficSwitch(TrafficRouter router, TimeProvider time
             return null;
         }
 
-        var telemetry = router.GetTelemetry(app);
+        AppTelemetrySnapshot telemetry;
+        try
+        {
+            telemetry = router.GetTelemetry(app);
+        }
+        catch (KeyNotFoundException)
+        {
+            // Removed since Contains: an analysis reading it every interval must see "not served", not fail.
+            return null;
+        }
+
         return new TrafficFigures(telemetry.NoBackend, ToFigures(telemetry.Blue), ToFigures(telemetry.Green));
     }
 
@@ -148,7 +160,10 @@ internal sealed class ProxyTrafficSwitch(TrafficRouter router, TimeProvider time
         slot.Aborted,
         new LatencySummary(slot.LastMinute.Count, Math.Round(slot.LastMinute.P50Ms, 3), Math.Round(slot.LastMinute.P95Ms, 3), Math.Round(slot.LastMinute.P99Ms, 3)),
         slot.BytesIn,
-        slot.BytesOut);
+        slot.BytesOut)
+    {
+        Latency = slot.Latency is { } latency ? new LatencyHistogram(LatencyEdgesMs, latency.Counts) : null,
+    };
 
     private static ProxySlot? ToProxy(EngineSlot? slot) => slot switch
     {

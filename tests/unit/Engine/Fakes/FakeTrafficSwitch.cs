@@ -185,7 +185,10 @@ internal sealed class FakeTrafficSwitch : ITrafficSwitch, ITrafficWatch
         }
     }
 
-    public TrafficFigures? GetFigures(string app) => null;
+    /// <summary>What <see cref="GetFigures"/> answers; a test scripts the proxy's counters here (none by default).</summary>
+    public Func<string, TrafficFigures?> Figures { get; set; } = _ => null;
+
+    public TrafficFigures? GetFigures(string app) => Figures(app);
 
     private readonly Channel<AppSeriesChange> _series = Channel.CreateUnbounded<AppSeriesChange>();
 
