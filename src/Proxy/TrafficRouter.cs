@@ -148,7 +148,7 @@ public sealed partial class TrafficRouter : IAsyncDisposable
             await UnbindPreviewAsync(app, cancellationToken);
             if (_stopping)
             {
-                return $"Cannot open a preview of '{appName}' on {listen}: the host is stopping.";
+                return $"Cannot open the preview of '{appName}' on {listen}: the host is stopping.";
             }
 
             try
