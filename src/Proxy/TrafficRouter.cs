@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics.Metrics;
+using System.Net;
 using System.Runtime.CompilerServices;
 using Cutover.Proxy.Draining;
 using Cutover.Proxy.Forwarding;
@@ -13,8 +14,8 @@ using Microsoft.Extensions.Options;
 namespace Cutover.Proxy;
 
 /// <summary>
-/// The data plane's single entry point: which applications are served where, which slot each one routes to,
-/// draining a slot, and the live traffic counts.
+/// The data plane's single entry point: which applications are served where, which slot each one routes to (or
+/// how it shares new requests between both), preview listeners, draining a slot, and the live traffic counts.
 /// </summary>
 /// <remarks>
 /// Reads (every request) are lock-free over an immutable app table swapped atomically; writes (config,
@@ -96,6 +97,7 @@ public sealed partial class TrafficRouter : IAsyncDisposable
             if (_apps.TryGetValue(appName, out var app))
             {
                 ImmutableInterlocked.TryRemove(ref _apps, appName, out _);
+                await UnbindPreviewAsync(app, cancellationToken);
                 await UnbindAsync(app, cancellationToken);
                 Log.AppRemoved(_logger, appName);
                 _changed.Notify();
@@ -115,8 +117,84 @@ public sealed partial class TrafficRouter : IAsyncDisposable
         Log.Switched(_logger, appName, slot);
     }
 
+    /// <summary>Shares the application's new requests between its two slots from now on, until the next switch or split.</summary>
+    /// <exception cref="ArgumentException">Both sides are the same slot, or the share is not 0-100.</exception>
+    public void Split(string appName, RouteSplit split)
+    {
+        var app = Get(appName);
+        app.Split(split);
+        Log.SplitRouted(_logger, appName, split.Canary, split.CanaryPercent, split.Stable, split.Sticky);
+    }
+
+    /// <summary>Opens (or moves) the application's preview listener, which sends every request to <paramref name="slot"/>.</summary>
+    /// <remarks>
+    /// Called again on the same address, it only changes the slot. Production routing is untouched; preview
+    /// requests are counted and measured on the slot they reach.
+    /// </remarks>
+    /// <returns>Null when listening, or why the address could not be bound.</returns>
+    public async Task<string?> PreviewAsync(string appName, IPEndPoint listen, Slot slot, CancellationToken cancellationToken = default)
+    {
+        await _configGate.WaitAsync(cancellationToken);
+        try
+        {
+            var app = Get(appName);
+            app.PreviewSlot = slot;
+            if (app.PreviewListener is not null && listen.Equals(app.PreviewRequested))
+            {
+                _changed.Notify();
+                return null;
+            }
+
+            await UnbindPreviewAsync(app, cancellationToken);
+            if (_stopping)
+            {
+                return $"Cannot open the preview of '{appName}' on {listen}: the host is stopping.";
+            }
+
+            try
+            {
+                app.PreviewListener = await AppListener.StartAsync(listen, ctx => _forwarder.ForwardPreviewAsync(app, ctx), _services, _sockets, cancellationToken);
+                app.PreviewRequested = listen;
+                Log.PreviewListening(_logger, appName, app.PreviewListener.BoundTo.ToString(), slot);
+                return null;
+            }
+            catch (ListenerBindException ex)
+            {
+                Log.PreviewBindFailed(_logger, appName, ex.Message);
+                return $"Cannot open the preview of '{appName}': {ex.Message}";
+            }
+            finally
+            {
+                _changed.Notify();
+            }
+        }
+        finally
+        {
+            _configGate.Release();
+        }
+    }
+
+    /// <summary>Closes the application's preview listener, if it has one: its open requests get the listener shutdown timeout.</summary>
+    public async Task StopPreviewAsync(string appName, CancellationToken cancellationToken = default)
+    {
+        await _configGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_apps.TryGetValue(appName, out var app) && app.PreviewListener is not null)
+            {
+                await UnbindPreviewAsync(app, cancellationToken);
+                Log.PreviewStopped(_logger, appName);
+                _changed.Notify();
+            }
+        }
+        finally
+        {
+            _configGate.Release();
+        }
+    }
+
     /// <summary>Waits for a slot to empty; what outlives its deadline is aborted and counted.</summary>
-    /// <exception cref="InvalidOperationException">The slot still receives new requests (switch away first).</exception>
+    /// <exception cref="InvalidOperationException">The slot still receives new requests, routed or by a share of a split (switch away first).</exception>
     public Task<DrainResult> DrainAsync(
         string appName,
         Slot slot,
@@ -125,9 +203,11 @@ public sealed partial class TrafficRouter : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         var app = Get(appName);
-        if (app.Route.Active?.Slot == slot)
+        if (app.Route.Serves(slot))
         {
-            throw new InvalidOperationException($"Cannot drain the {slot} slot of '{appName}': it is the active slot.");
+            throw new InvalidOperationException(app.Route.Split is null
+                ? $"Cannot drain the {slot} slot of '{appName}': it is the active slot."
+                : $"Cannot drain the {slot} slot of '{appName}': it still gets a share of new requests.");
         }
 
         return _drainer.DrainAsync(appName, app.TargetOf(slot), timeouts, progress, cancellationToken);
@@ -145,7 +225,7 @@ public sealed partial class TrafficRouter : IAsyncDisposable
         try
         {
             _stopping = true;
-            var stopping = _apps.Values.Where(a => a.Listener is not null).ToArray();
+            var stopping = _apps.Values.Where(a => a.Listener is not null || a.PreviewListener is not null).ToArray();
             Log.StoppingListeners(_logger, stopping.Length);
             await Task.WhenAll(stopping.Select(a => StopAcceptingAsync(a, timeoutsOf(a.Config.App), cancellationToken)));
         }
@@ -218,6 +298,11 @@ public sealed partial class TrafficRouter : IAsyncDisposable
             {
                 await listener.DisposeAsync();
             }
+
+            if (app.PreviewListener is { } preview)
+            {
+                await preview.DisposeAsync();
+            }
         }
 
         _apps = ImmutableDictionary<string, ProxiedApp>.Empty;
@@ -250,10 +335,9 @@ public sealed partial class TrafficRouter : IAsyncDisposable
 
     private async Task StopAcceptingAsync(ProxiedApp app, DrainTimeouts timeouts, CancellationToken cancellationToken)
     {
-        var listener = app.Listener!;
         using var cut = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cut.CancelAfter(timeouts.Longest + SlotDrainer.AbortGrace);
-        var stopped = listener.StopAsync(cut.Token);
+        var stopped = Task.WhenAll(new[] { app.Listener, app.PreviewListener }.OfType<AppListener>().Select(l => l.StopAsync(cut.Token)));
         // The drainers cut requests and upgraded connections at their own deadlines; Kestrel closes the connections.
         var drained = await Task.WhenAll(
             _drainer.DrainAsync(app.Config.App, app.Blue, timeouts, null, cancellationToken),
@@ -281,8 +365,32 @@ public sealed partial class TrafficRouter : IAsyncDisposable
         await listener.DisposeAsync();
     }
 
-    private static AppTrafficSnapshot Snapshot(ProxiedApp app) =>
-        new(app.Config.App, app.Listener?.BoundTo.ToString(), app.ListenerError, app.Route.Active?.Slot, app.Blue.Counts, app.Green.Counts);
+    private async Task UnbindPreviewAsync(ProxiedApp app, CancellationToken cancellationToken)
+    {
+        if (app.PreviewListener is not { } listener)
+        {
+            return;
+        }
+
+        app.PreviewListener = null;
+        app.PreviewRequested = null;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.ListenerShutdownTimeout);
+        await listener.StopAsync(timeout.Token);
+        await listener.DisposeAsync();
+    }
+
+    private static AppTrafficSnapshot Snapshot(ProxiedApp app)
+    {
+        var route = app.Route;
+        var preview = app.PreviewListener;
+        return new(app.Config.App, app.Listener?.BoundTo.ToString(), app.ListenerError, route.Active?.Slot, app.Blue.Counts, app.Green.Counts)
+        {
+            Split = route.Split?.Split,
+            Preview = preview?.BoundTo.ToString(),
+            PreviewSlot = preview is null ? null : app.PreviewSlot,
+        };
+    }
 
     private static partial class Log
     {
@@ -300,6 +408,18 @@ public sealed partial class TrafficRouter : IAsyncDisposable
 
         [LoggerMessage(5, LogLevel.Information, "Stopping: {Count} app listeners no longer accept; draining what is in flight")]
         public static partial void StoppingListeners(ILogger logger, int count);
+
+        [LoggerMessage(7, LogLevel.Information, "Proxy for {App} now sends {CanaryPercent}% of new requests to {Canary} and the rest to {Stable} (sticky: {Sticky})")]
+        public static partial void SplitRouted(ILogger logger, string app, Slot canary, int canaryPercent, Slot stable, bool sticky);
+
+        [LoggerMessage(8, LogLevel.Information, "Preview of {App} listening on {Address}, serving {Slot}")]
+        public static partial void PreviewListening(ILogger logger, string app, string address, Slot slot);
+
+        [LoggerMessage(9, LogLevel.Error, "Preview of {App} cannot listen: {Reason}")]
+        public static partial void PreviewBindFailed(ILogger logger, string app, string reason);
+
+        [LoggerMessage(10, LogLevel.Information, "Preview of {App} closed")]
+        public static partial void PreviewStopped(ILogger logger, string app);
 
         [LoggerMessage(6, LogLevel.Information, "Proxy for {App} stopped after {Seconds:0.0}s; {RequestsAborted} requests and {SocketsAborted} upgraded connections cut at their deadlines")]
         public static partial void StoppedAccepting(ILogger logger, string app, long requestsAborted, long socketsAborted, double seconds);

@@ -85,7 +85,14 @@ public readonly record struct InFlight(long Requests, long Sockets);
 
 /// <summary>The proxy's view of one application.</summary>
 /// <param name="Ports">The slot ports the proxy forwards to.</param>
+/// <param name="ActiveSlot">The routed slot; during a split, the stable one.</param>
 public sealed record AppTraffic(string? Listening, string? ListenerError, Slot? ActiveSlot, SlotPorts Ports, InFlight Blue, InFlight Green)
 {
+    /// <summary>The share of new requests between the slots, while a canary step routes one.</summary>
+    public TrafficSplit? Split { get; init; }
+
+    /// <summary>The preview listener's address, while one is open.</summary>
+    public string? Preview { get; init; }
+
     public InFlight Of(Slot slot) => slot == Slot.Blue ? Blue : Green;
 }

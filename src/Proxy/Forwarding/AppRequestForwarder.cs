@@ -6,11 +6,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Cutover.Proxy.Forwarding;
 
-/// <summary>Sends one request to its application's active slot, counting it there until it ends.</summary>
+/// <summary>Sends one request to its application's routed slot (or the one a split picks), counting it there until it ends.</summary>
 /// <remarks>
 /// Cutover uses YARP's <see cref="IHttpForwarder"/> rather than the full routing pipeline: every listener
 /// belongs to exactly one application, the "cluster" is one active slot that changes only by an explicit
@@ -52,13 +53,23 @@ internal sealed partial class AppRequestForwarder
         _unlimitedStreamConfig = _requestConfig with { ActivityTimeout = Timeout.InfiniteTimeSpan };
     }
 
-    public async Task ForwardAsync(ProxiedApp app, HttpContext context)
+    /// <summary>A request of the app's production listener: to the routed slot, or the one the split picks.</summary>
+    public Task ForwardAsync(ProxiedApp app, HttpContext context) => ForwardAsync(app, context, preview: false);
+
+    /// <summary>A request of the app's preview listener: to the preview slot, whatever the route.</summary>
+    /// <remarks>Counted and measured on that slot like any of its requests: it is that version's traffic.</remarks>
+    public Task ForwardPreviewAsync(ProxiedApp app, HttpContext context) => ForwardAsync(app, context, preview: true);
+
+    // One method for both listeners: a second async layer would cost an allocation per request.
+    private async Task ForwardAsync(ProxiedApp app, HttpContext context, bool preview)
     {
         var startedAt = _time.GetTimestamp();
         while (true)
         {
             var route = app.Route;
-            if (route.Active is not { } target)
+            string? stickyCookie = null;
+            var chosen = preview ? app.TargetOf(app.PreviewSlot) : route.Choose(context.Request, out stickyCookie);
+            if (chosen is not { } target)
             {
                 app.Telemetry.RecordNoBackend();
                 await WriteNoBackendAsync(app, context);
@@ -66,11 +77,17 @@ internal sealed partial class AppRequestForwarder
             }
 
             using var lease = target.Enter(context);
-            if (!ReferenceEquals(route, app.Route))
+            if (!preview && !ReferenceEquals(route, app.Route))
             {
                 // A switch landed between reading the route and being counted: the old slot may already be
                 // draining with a count that missed us, so go round again on the new route.
                 continue;
+            }
+
+            if (stickyCookie is not null)
+            {
+                // YARP appends the backend's own Set-Cookie headers to this one.
+                context.Response.Headers.Append(HeaderNames.SetCookie, stickyCookie);
             }
 
             if (context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade)

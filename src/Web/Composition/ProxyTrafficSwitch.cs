@@ -33,13 +33,25 @@ internal sealed class ProxyTrafficSwitch(TrafficRouter router, TimeProvider time
 
     public void Route(string app, EngineSlot? slot) => router.Switch(app, ToProxy(slot));
 
-    // Contract of issue 12: implemented by the proxy work (weights, preview listener, maintenance answer).
-    public void Split(string app, TrafficSplit split) => throw new NotSupportedException("Weighted routing is not implemented yet.");
+    public void Split(string app, TrafficSplit split) =>
+        router.Split(app, new RouteSplit(ToProxy(split.Stable)!.Value, ToProxy(split.Canary)!.Value, split.CanaryPercent, split.Sticky));
 
-    public Task<string?> PreviewAsync(string app, IPEndPoint listen, EngineSlot slot, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("Preview listeners are not implemented yet.");
+    public async Task<string?> PreviewAsync(string app, IPEndPoint listen, EngineSlot slot, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await router.PreviewAsync(app, listen, ToProxy(slot)!.Value, cancellationToken);
+        }
+        catch (KeyNotFoundException)
+        {
+            // The engine serves an app before previewing it; a reason beats an exception in the deployment's flow.
+            return $"Cannot open the preview of '{app}' on {listen}: the proxy does not serve it.";
+        }
+    }
 
-    public Task StopPreviewAsync(string app, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopPreviewAsync(string app, CancellationToken cancellationToken) => router.StopPreviewAsync(app, cancellationToken);
+
+    // Contract of issue 12: implemented by the maintenance work.
 
     public void SetMaintenance(string app, MaintenanceNotice? notice) => throw new NotSupportedException("Maintenance is not implemented yet.");
 
@@ -129,7 +141,13 @@ internal sealed class ProxyTrafficSwitch(TrafficRouter router, TimeProvider time
             ToEngine(snapshot.ActiveSlot),
             new SlotPorts(config.BluePort, config.GreenPort),
             new InFlight(snapshot.Blue.Requests, snapshot.Blue.Sockets),
-            new InFlight(snapshot.Green.Requests, snapshot.Green.Sockets));
+            new InFlight(snapshot.Green.Requests, snapshot.Green.Sockets))
+        {
+            Split = snapshot.Split is { } split
+                ? new TrafficSplit(ToEngine(split.Stable)!.Value, ToEngine(split.Canary)!.Value, split.CanaryPercent, split.Sticky)
+                : null,
+            Preview = snapshot.Preview,
+        };
     }
 
     public TrafficFigures? GetFigures(string app)
