@@ -244,6 +244,9 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
         return container;
     }
 
+    /// <summary>A running one-off container's command ends by itself with <paramref name="exitCode"/>.</summary>
+    public void ExitOneOff(string containerId, long exitCode) => _oneOffs[containerId].Exited.TrySetResult(exitCode);
+
     public Task<string> CreateOneOffAsync(OneOffContainerSpec spec, CancellationToken cancellationToken)
     {
         if (!Images.Contains(spec.Image))
