@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Cutover.Tests.E2E.Cli;
 
 namespace Cutover.Tests.E2E.Engine;
 
@@ -13,8 +14,9 @@ public sealed class ReleaseCommandTests
     private const string ReleaseV2 = "cutover-demo:e2e-release-v2";
 
     // Fails on v2 only, as a migration that breaks would: the first deployment passes, the second must not switch.
+    // v2 first waits 2 s, so that `deploy --wait` (a process of its own) is following the events when it prints.
     private const string Command =
-        """["/bin/busybox", "sh", "-c", "echo migrating $DB_NAME to $DEMO_VERSION; if [ \"$DEMO_VERSION\" = v2 ]; then echo 'ERROR: migration 002 failed' >&2; exit 3; fi; echo migrated"]""";
+        """["/bin/busybox", "sh", "-c", "[ \"$DEMO_VERSION\" != v2 ] || sleep 2; echo migrating $DB_NAME to $DEMO_VERSION; if [ \"$DEMO_VERSION\" = v2 ]; then echo 'ERROR: migration 002 failed' >&2; exit 3; fi; echo migrated"]""";
 
     private static readonly SemaphoreSlim Building = new(1, 1);
     private static bool _built;
@@ -37,9 +39,13 @@ public sealed class ReleaseCommandTests
         Assert.Equal(["migrating shopdb to v1", "migrated"], output.GetProperty("lines").EnumerateArray().Select(l => l.GetString()));
         Assert.Equal(0, output.GetProperty("exitCode").GetInt64());
 
-        var id = await host.DeployAsync(app.App, ReleaseV2);
+        var run = await CliProcess.RunAsync($"http://127.0.0.1:{host.AdminPort}", "deploy", app.App, ReleaseV2, "--wait", "--timeout", "120");
+        var id = (await host.GetJsonAsync($"api/apps/{app.App}/deployments")).GetProperty("items")[0].GetProperty("id").GetInt64();
         var failed = await host.WaitForDeploymentAsync(id);
 
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("release | migrating shopdb to v2", run.Out);
+        Assert.Contains("release | ERROR: migration 002 failed", run.Out);
         host.AssertStatus("failed", failed);
         Assert.Equal(
             "the release command `/bin/busybox sh -c " + CommandScript() + "` exited with code 3, nothing switched; last output: ERROR: migration 002 failed",
