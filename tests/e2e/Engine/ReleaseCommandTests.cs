@@ -10,8 +10,8 @@ public sealed class ReleaseCommandTests
 {
     // The demo app with a static busybox beside it, and no ENTRYPOINT: the slot runs /app/demo (the CMD), the
     // release command runs a shell. Built FROM the demo images, so the version each answers with is its own.
-    private const string ReleaseV1 = "cutover-demo:e2e-release-v1";
-    private const string ReleaseV2 = "cutover-demo:e2e-release-v2";
+    internal const string ReleaseV1 = "cutover-demo:e2e-release-v1";
+    internal const string ReleaseV2 = "cutover-demo:e2e-release-v2";
 
     // Fails on v2 only, as a migration that breaks would: the first deployment passes, the second must not switch.
     // v2 first waits 2 s, so that `deploy --wait` (a process of its own) is following the events when it prints.
@@ -109,7 +109,7 @@ public sealed class ReleaseCommandTests
         }
     }
 
-    private static async Task BuildImagesAsync()
+    internal static async Task BuildImagesAsync()
     {
         await Building.WaitAsync();
         try
