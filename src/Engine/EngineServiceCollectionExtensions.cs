@@ -72,6 +72,8 @@ public static class EngineServiceCollectionExtensions
 
         services.AddSingleton<PulledImageStore>();
         services.AddSingleton<ImageRetention>();
+        services.AddSingleton<Cutover.Engine.ReleaseCommands.ReleaseOutputs>();
+        services.AddSingleton<Cutover.Engine.ReleaseCommands.ReleaseCommand>();
         services.AddSingleton<DeploymentRunner>();
         services.AddSingleton<RollbackTargets>();
         services.AddSingleton<DeploymentCoordinator>();

@@ -22,7 +22,7 @@ public static partial class AppsYamlParser
     private const string What = "apps.yaml files";
 
     private static readonly string[] RootKeys = ["apps"];
-    private static readonly string[] AppKeys = ["image", "pull", "listen", "slots", "container", "health", "drain", "proxy", "retain_images", "analysis"];
+    private static readonly string[] AppKeys = ["image", "pull", "listen", "slots", "container", "health", "drain", "proxy", "retain_images", "release", "analysis"];
     private static readonly string[] SlotKeys = ["blue", "green"];
     private static readonly string[] ContainerKeys =
     [
@@ -249,12 +249,13 @@ public static partial class AppsYamlParser
             var drain = fields.TryGetValue("drain", out var d) ? ReadDrain(d.Value, $"{path}.drain") : DrainSpec.Default;
             var proxy = fields.TryGetValue("proxy", out var p) ? ReadProxy(p.Value, $"{path}.proxy") : ProxySpec.Default;
             var retainImages = fields.TryGetValue("retain_images", out var r) ? ReadRetainImages(r.Value, $"{path}.retain_images") : AppSpec.DefaultRetainImages;
+            var release = ReadRelease(fields, path);
             var analysis = fields.TryGetValue("analysis", out var an) ? ReadAnalysis(an.Value, $"{path}.analysis") : null;
 
             return image is null || pull is null || listen is null || slots is null || container is null || health is null || drain is null || proxy is null
                 || retainImages is null
                 ? null
-                : new AppSpec(name, image, pull.Value, listen, slots, container, health, drain) { Proxy = proxy, RetainImages = retainImages.Value, Analysis = analysis };
+                : new AppSpec(name, image, pull.Value, listen, slots, container, health, drain) { Proxy = proxy, RetainImages = retainImages.Value, Release = release, Analysis = analysis };
         }
 
         private string? ReadImage(YamlNode node, string path)

@@ -5,6 +5,7 @@ using Cutover.Engine.Images;
 using Cutover.Engine.Model;
 using Cutover.Engine.Persistence;
 using Cutover.Engine.Persistence.Entities;
+using Cutover.Engine.ReleaseCommands;
 using Cutover.Engine.Runtime;
 using Cutover.Engine.Secrets;
 using Cutover.Engine.Telemetry;
@@ -14,7 +15,7 @@ using Microsoft.Extensions.Options;
 
 namespace Cutover.Engine.Deployments;
 
-/// <summary>Runs one deployment through the state machine: pull, start, health-check, switch, drain, stop the old slot.</summary>
+/// <summary>Runs one deployment through the state machine: pull, release command, start, health-check, switch, drain, stop the old slot.</summary>
 /// <remarks>
 /// Each step is stored before it takes effect, so that after a crash recovery knows whether traffic may
 /// already have reached the new slot (<see cref="DeploymentStatusExtensions.HasSwitched"/>). Before the switch any
@@ -34,7 +35,8 @@ public sealed partial class DeploymentRunner(
     ILogger<DeploymentRunner> logger,
     PulledImageStore pulledImages,
     ImageRetention retention,
-    EngineMetrics metrics)
+    EngineMetrics metrics,
+    ReleaseCommand release)
 {
     /// <param name="run">The deployment's cancel request and point of no return.</param>
     /// <param name="stopping">Fires when the host stops: the deployment is left for recovery at the next start.</param>
@@ -60,6 +62,8 @@ public sealed partial class DeploymentRunner(
             {
                 await deployments.TransitionAsync(id, DeploymentStatus.Pulling, $"reusing the kept container {reused.ContainerId[..12]}: nothing to pull", cancellationToken);
             }
+
+            await ReleaseAsync(deployment, spec, cancellationToken);
 
             started = await StartAsync(deployment, spec, reused, cancellationToken);
             var containerId = started.ContainerId;
@@ -169,6 +173,10 @@ public sealed partial class DeploymentRunner(
         // Only what Cutover pulled may later be removed by retain_images; a hand-loaded image never is.
         await pulledImages.RecordAsync(deployment.App, image, cancellationToken);
     }
+
+    /// <summary>The app's release command (e.g. migrations), when it has one; a failure throws before anything starts or switches.</summary>
+    private Task ReleaseAsync(DeploymentView deployment, AppSpec spec, CancellationToken cancellationToken) =>
+        spec.Release is { } command ? release.RunAsync(deployment, spec, command, cancellationToken) : Task.CompletedTask;
 
     private async Task<StartedSlot> StartAsync(DeploymentView deployment, AppSpec spec, ContainerRecord? reused, CancellationToken cancellationToken)
     {
@@ -296,7 +304,7 @@ public sealed partial class DeploymentRunner(
         // Docker's errors can quote the container's output or environment: masked before they are logged or stored.
         var reason = redactor.Redact(ex.Message);
         Log.Failed(logger, deployment.App, deployment.Id, reason, new RedactedException(ex, redactor));
-        var message = ex is ContainerRuntimeException ? reason : $"{ex.GetType().Name}: {reason}";
+        var message = ex is ContainerRuntimeException or ReleaseFailedException ? reason : $"{ex.GetType().Name}: {reason}";
         if (!switched && containerId is not null)
         {
             await StopQuietlyAsync(deployment, StopTimeoutOf(spec), containerId, cancellationToken);

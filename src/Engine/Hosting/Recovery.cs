@@ -52,6 +52,7 @@ public sealed partial class Recovery(
 
         var present = await runtime.ListManagedAsync(cancellationToken);
         present = await RemoveOrphansAsync(present, cancellationToken);
+        await RemoveOneOffsAsync(cancellationToken);
         await ForgetVanishedAsync(present, cancellationToken);
 
         var states = await state.GetAllAsync(cancellationToken);
@@ -143,6 +144,23 @@ public sealed partial class Recovery(
         return kept;
     }
 
+    /// <summary>Removes one-off containers (a release command's) that a crash or a failed clean-up left behind: none outlives its deployment.</summary>
+    private async Task RemoveOneOffsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var container in await runtime.ListOneOffsAsync(cancellationToken))
+        {
+            // Reconciling while running (after a Docker outage): a deployment of this process may be running it now.
+            if (coordinator.RunningFor(container.App) is not null)
+            {
+                continue;
+            }
+
+            await runtime.RemoveAsync(container.Id, cancellationToken);
+            await audit.AppendAsync("engine", "container.orphan_removed", "ok", container.App, $"{container.Name} ({container.Role} of deployment {container.DeploymentId ?? "?"}, {(container.Running ? "running" : "exited")})", cancellationToken);
+            Log.OneOffRemoved(logger, container.Name, container.Role);
+        }
+    }
+
     private async Task ForgetVanishedAsync(IReadOnlyList<ManagedContainer> present, CancellationToken cancellationToken)
     {
         foreach (var record in await state.GetContainersAsync(null, cancellationToken))
@@ -218,5 +236,8 @@ public sealed partial class Recovery(
 
         [LoggerMessage(7, LogLevel.Warning, "Left container {Container} ({Image}) alone: it has no instance label and this instance does not track it")]
         public static partial void UnownedLeft(ILogger logger, string container, string image);
+
+        [LoggerMessage(8, LogLevel.Warning, "Removed the leftover one-off container {Container} ({Role})")]
+        public static partial void OneOffRemoved(ILogger logger, string container, string role);
     }
 }

@@ -235,6 +235,12 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
                 continue;
             }
 
+            // One-off containers (the release command) are no slot's: ListOneOffsAsync lists them.
+            if (IsOneOff(inspected))
+            {
+                continue;
+            }
+
             // Another instance's containers are not ours to see: listing is what removal and healing start from.
             if (ToManaged(inspected) is { } managed && (managed.Instance is null || managed.Instance == _instance.Id))
             {

@@ -52,6 +52,21 @@ public interface IContainerRuntime
 
     /// <summary>Whether the engine answers at all (for reconnecting after an outage).</summary>
     Task<bool> PingAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Creates a one-off container (e.g. the release command) without starting it: no published port, no restart policy,
+    /// labelled as this instance's; a leftover of the same name of this instance is replaced.
+    /// </summary>
+    /// <returns>The container's id.</returns>
+    /// <exception cref="ContainerRuntimeException">The image is missing, the network is missing, or the name is another's.</exception>
+    Task<string> CreateOneOffAsync(OneOffContainerSpec spec, CancellationToken cancellationToken);
+
+    /// <summary>Waits until the container has exited, and returns its exit code.</summary>
+    /// <exception cref="ContainerRuntimeException">The container does not exist, or Docker cannot say.</exception>
+    Task<long> WaitForExitAsync(string containerId, CancellationToken cancellationToken);
+
+    /// <summary>This instance's one-off containers, running or not (never another instance's; never a slot's).</summary>
+    Task<IReadOnlyList<OneOffContainer>> ListOneOffsAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>Everything needed to create one slot's container.</summary>
@@ -126,6 +141,9 @@ public static class ContainerNaming
     public const string SlotLabel = "cutover.slot";
     public const string DeploymentLabel = "cutover.deployment";
     public const string ImageLabel = "cutover.image";
+
+    /// <summary>What a one-off container is for (<c>release</c>); slot containers do not carry it.</summary>
+    public const string RoleLabel = "cutover.role";
 
     public static string NameOf(string app, Slot slot) => $"cutover-{app}-{slot.Name()}";
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Cutover.Engine.Configuration;
 using Cutover.Engine.Deployments;
 using Cutover.Engine.Persistence;
+using Cutover.Engine.ReleaseCommands;
 using Cutover.Web.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -37,6 +38,8 @@ public static class DeploymentsApi
             .WithSummary("Stop a deployment that has not switched traffic yet.");
         deployments.MapGet("/{id:long}/events", DeploymentEvents.StreamAsync)
             .WithSummary("Server-sent events of one deployment until it ends.");
+        deployments.MapGet("/{id:long}/release-output", ReleaseOutputAsync)
+            .WithSummary("What the deployment's release command printed (its last 200 lines, secrets masked), live while it runs.");
         return routes;
     }
 
@@ -228,6 +231,19 @@ public static class DeploymentsApi
         await store.GetAsync(id, cancellationToken) is { } view
             ? TypedResults.Ok(view)
             : ApiProblems.NotFound($"There is no deployment {id}.");
+
+    private static async Task<Results<Ok<ReleaseOutputView>, ProblemHttpResult>> ReleaseOutputAsync(
+        long id, DeploymentStore store, ReleaseOutputs outputs, CancellationToken cancellationToken)
+    {
+        if (await outputs.GetAsync(id, cancellationToken) is { } output)
+        {
+            return TypedResults.Ok(output);
+        }
+
+        return await store.GetAsync(id, cancellationToken) is null
+            ? ApiProblems.NotFound($"There is no deployment {id}.")
+            : ApiProblems.NotFound($"Deployment {id} ran no release command (the app has no release: in apps.yaml, or the deployment ended before it).");
+    }
 
     private static async Task<Results<Ok<DeploymentPage>, ProblemHttpResult>> ListForAppAsync(
         string app,

@@ -10,6 +10,7 @@ public sealed record EventMessage(string Name, string? App, long? DeploymentId, 
     {
         DeploymentChanged e => new("deployment", e.Deployment.App, e.Deployment.Id, e.Deployment),
         PullProgressed e => new("pull", e.App, e.DeploymentId, new { e.At, e.App, e.DeploymentId, e.Image, e.Status, e.Current, e.Total }),
+        ReleaseOutputWritten e => new("release", e.App, e.DeploymentId, new { e.At, e.App, e.DeploymentId, e.Index, e.Line }),
         DrainProgressed e => new("drain", e.App, e.DeploymentId, new { e.At, e.App, e.DeploymentId, e.Slot, e.Status }),
         AnalysisCompleted e => new("analysis", e.App, e.DeploymentId, new { e.At, e.App, e.DeploymentId, e.Slot, e.Result }),
         HealthChecked e => new("health", e.App, e.DeploymentId, new { e.At, e.App, e.DeploymentId, e.Slot, e.Result }),

@@ -52,6 +52,7 @@ public abstract class DashboardContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(Engine.Get<IContainerRuntime>());
         Services.AddSingleton(Engine.Get<SecretRedactor>());
         Services.AddSingleton(Engine.Get<ContainerOutput>());
+        Services.AddSingleton(Engine.Get<Cutover.Engine.ReleaseCommands.ReleaseOutputs>());
         Services.AddSingleton(Engine.Get<EngineReadiness>());
         Services.AddScoped<LiveApps>();
         Services.AddSingleton<AppDetails>();

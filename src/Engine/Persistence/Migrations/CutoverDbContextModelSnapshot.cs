@@ -337,11 +337,47 @@ namespace Cutover.Engine.Persistence.Migrations
                     b.ToTable("pulled_images", (string)null);
                 });
 
+            modelBuilder.Entity("Cutover.Engine.Persistence.Entities.ReleaseOutputRecord", b =>
+                {
+                    b.Property<long>("DeploymentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Command")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DroppedLines")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ExitCode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Output")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("DeploymentId");
+
+                    b.ToTable("release_outputs", (string)null);
+                });
+
             modelBuilder.Entity("Cutover.Engine.Persistence.Entities.DeploymentStep", b =>
                 {
                     b.HasOne("Cutover.Engine.Persistence.Entities.DeploymentRecord", null)
                         .WithMany("Steps")
                         .HasForeignKey("DeploymentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Cutover.Engine.Persistence.Entities.ReleaseOutputRecord", b =>
+                {
+                    b.HasOne("Cutover.Engine.Persistence.Entities.DeploymentRecord", null)
+                        .WithOne()
+                        .HasForeignKey("Cutover.Engine.Persistence.Entities.ReleaseOutputRecord", "DeploymentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

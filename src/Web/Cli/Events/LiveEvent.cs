@@ -17,6 +17,9 @@ public sealed record DeploymentEvent(Deployment Deployment) : LiveEvent;
 /// <summary><c>pull</c>: progress of an image pull (bytes, when Docker reports them).</summary>
 public sealed record PullEvent(string? App, string? Image, string? Status, long? Current, long? Total) : LiveEvent;
 
+/// <summary><c>release</c>: a line the release command printed (<paramref name="Index"/> counts from 0 over its whole output).</summary>
+public sealed record ReleaseEvent(string? App, long Index, string? Line) : LiveEvent;
+
 /// <summary><c>health</c>: a health check ran.</summary>
 public sealed record HealthEvent(string? App, Slot Slot, HealthCheckResult Result) : LiveEvent;
 

@@ -15,6 +15,7 @@ public static class EventLine
         {
             DeploymentEvent e => Deployment(e.Deployment),
             PullEvent e => Pull(e),
+            ReleaseEvent e => $"release | {e.Line}",
             HealthEvent e => $"health {e.Slot.Name()}: {Health(e.Result)}",
             DrainEvent e => Drain(e),
             AuditEvent e => $"audit #{e.Id} {e.Actor} {e.Action}{(e.DeploymentId is { } d ? $" deployment {d}" : "")}: {e.Outcome}{(e.Detail is { Length: > 0 } detail ? $" ({detail})" : "")}",

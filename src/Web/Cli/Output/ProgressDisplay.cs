@@ -6,7 +6,8 @@ namespace Cutover.Web.Cli.Output;
 /// <summary>Shows a deployment's events while <c>--wait</c> waits.</summary>
 /// <remarks>
 /// On a terminal each step change is a line of its own and the busy detail (pull bytes, health checks, drain
-/// counts) redraws one line beneath it; anywhere else (a pipe, a CI log) every event is one line.
+/// counts) redraws one line beneath it, while the release command's output lines stay; anywhere else (a pipe, a CI
+/// log) every event is one line.
 /// </remarks>
 public sealed class ProgressDisplay(TextWriter writer, bool interactive)
 {
@@ -27,6 +28,13 @@ public sealed class ProgressDisplay(TextWriter writer, bool interactive)
 
             _shownStatus = deployment.Status;
             WriteLine(EventLine.Deployment(deployment));
+            return;
+        }
+
+        if (liveEvent is ReleaseEvent)
+        {
+            // The release command's output is read, not watched: each line stays, also on a terminal.
+            WriteLine("  " + EventLine.For(liveEvent));
             return;
         }
 

@@ -113,7 +113,15 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
         return container;
     }
 
-    public Task StartAsync(string containerId, CancellationToken cancellationToken) => Set(containerId, running: !ExitOnStart, "start");
+    public Task StartAsync(string containerId, CancellationToken cancellationToken)
+    {
+        if (_oneOffs.TryGetValue(containerId, out var oneOff) && ReleaseExitCode is { } code)
+        {
+            oneOff.Exited.TrySetResult(code);
+        }
+
+        return Set(containerId, running: !ExitOnStart, "start");
+    }
 
     public Task StopAsync(string containerId, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -125,6 +133,12 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
     {
         Calls.Enqueue($"remove {containerId[..4]}");
         _containers.TryRemove(containerId, out _);
+        if (_oneOffs.TryRemove(containerId, out var oneOff))
+        {
+            // Removed by force: killed, as Docker reports it.
+            oneOff.Exited.TrySetResult(137);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -136,6 +150,18 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
 
     public async IAsyncEnumerable<string> FollowLogsAsync(string containerId, int tail, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        if (_oneOffs.TryGetValue(containerId, out var oneOff))
+        {
+            foreach (var line in ReleaseOutput)
+            {
+                yield return line;
+            }
+
+            // As Docker's stream does: it ends when the container exits (or is removed).
+            await oneOff.Exited.Task.WaitAsync(cancellationToken);
+            yield break;
+        }
+
         foreach (var line in LogLines.TakeLast(tail))
         {
             yield return line;
@@ -194,6 +220,64 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
     }
 
     public Task<bool> PingAsync(CancellationToken cancellationToken) => Task.FromResult(Reachable);
+
+    private readonly ConcurrentDictionary<string, FakeOneOff> _oneOffs = new();
+
+    /// <summary>How one-off containers (the release command) exit once started, 0 by default; null: they run until removed.</summary>
+    public long? ReleaseExitCode { get; set; } = 0;
+
+    /// <summary>What one-off containers print.</summary>
+    public IReadOnlyList<string> ReleaseOutput { get; set; } = ["release line"];
+
+    /// <summary>Every spec a one-off container was created from, in order.</summary>
+    public ConcurrentQueue<OneOffContainerSpec> OneOffsCreated { get; } = new();
+
+    /// <summary>The one-off containers present now (created and not removed).</summary>
+    public IReadOnlyCollection<OneOffContainer> OneOffs => [.. _oneOffs.Values.Select(o => o.Container)];
+
+    /// <summary>Adds a one-off container as if a crash had left it behind.</summary>
+    public OneOffContainer AddOneOff(string app, long deploymentId, bool running = true)
+    {
+        var id = $"o{Interlocked.Increment(ref _next):D3}{new string('0', 60)}";
+        var container = new OneOffContainer(id, $"cutover-{app}-release-{deploymentId}", app, OneOffContainerSpec.ReleaseRole, deploymentId.ToString(System.Globalization.CultureInfo.InvariantCulture), running);
+        _oneOffs[id] = new FakeOneOff(container);
+        return container;
+    }
+
+    /// <summary>A running one-off container's command ends by itself with <paramref name="exitCode"/>.</summary>
+    public void ExitOneOff(string containerId, long exitCode) => _oneOffs[containerId].Exited.TrySetResult(exitCode);
+
+    public Task<string> CreateOneOffAsync(OneOffContainerSpec spec, CancellationToken cancellationToken)
+    {
+        if (!Images.Contains(spec.Image))
+        {
+            throw new ContainerRuntimeException($"Cannot create {spec.ContainerName}: image {spec.Image} is not present on this machine");
+        }
+
+        var id = $"o{Interlocked.Increment(ref _next):D3}{new string('0', 60)}";
+        _oneOffs[id] = new FakeOneOff(new OneOffContainer(id, spec.ContainerName, spec.App, spec.Role, spec.DeploymentId.ToString(System.Globalization.CultureInfo.InvariantCulture), false));
+        Calls.Enqueue($"create {spec.ContainerName} {spec.Image}");
+        OneOffsCreated.Enqueue(spec);
+        return Task.FromResult(id);
+    }
+
+    public async Task<long> WaitForExitAsync(string containerId, CancellationToken cancellationToken)
+    {
+        if (!_oneOffs.TryGetValue(containerId, out var oneOff))
+        {
+            throw new ContainerRuntimeException($"Cannot wait for {containerId}: the container does not exist.");
+        }
+
+        return await oneOff.Exited.Task.WaitAsync(cancellationToken);
+    }
+
+    public Task<IReadOnlyList<OneOffContainer>> ListOneOffsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<OneOffContainer>>([.. _oneOffs.Values.Select(o => o.Container)]);
+
+    private sealed record FakeOneOff(OneOffContainer Container)
+    {
+        public TaskCompletionSource<long> Exited { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 
     private Task Set(string containerId, bool running, string verb)
     {
