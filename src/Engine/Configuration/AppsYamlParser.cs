@@ -22,7 +22,7 @@ public static partial class AppsYamlParser
     private const string What = "apps.yaml files";
 
     private static readonly string[] RootKeys = ["apps"];
-    private static readonly string[] AppKeys = ["image", "pull", "listen", "slots", "container", "health", "drain", "proxy", "retain_images"];
+    private static readonly string[] AppKeys = ["image", "pull", "listen", "slots", "container", "health", "drain", "proxy", "retain_images", "promotion", "preview", "strategy", "canary", "watch"];
     private static readonly string[] SlotKeys = ["blue", "green"];
     private static readonly string[] ContainerKeys =
     [
@@ -249,11 +249,12 @@ public static partial class AppsYamlParser
             var drain = fields.TryGetValue("drain", out var d) ? ReadDrain(d.Value, $"{path}.drain") : DrainSpec.Default;
             var proxy = fields.TryGetValue("proxy", out var p) ? ReadProxy(p.Value, $"{path}.proxy") : ProxySpec.Default;
             var retainImages = fields.TryGetValue("retain_images", out var r) ? ReadRetainImages(r.Value, $"{path}.retain_images") : AppSpec.DefaultRetainImages;
+            var rollout = ReadRollout(fields, path, name);
 
             return image is null || pull is null || listen is null || slots is null || container is null || health is null || drain is null || proxy is null
-                || retainImages is null
+                || retainImages is null || rollout is null
                 ? null
-                : new AppSpec(name, image, pull.Value, listen, slots, container, health, drain) { Proxy = proxy, RetainImages = retainImages.Value };
+                : rollout.ApplyTo(new AppSpec(name, image, pull.Value, listen, slots, container, health, drain) { Proxy = proxy, RetainImages = retainImages.Value });
         }
 
         private string? ReadImage(YamlNode node, string path)

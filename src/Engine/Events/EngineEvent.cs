@@ -12,6 +12,9 @@ public abstract record EngineEvent(DateTimeOffset At);
 /// <summary>A deployment moved to a new status (the snapshot is the whole deployment as stored).</summary>
 public sealed record DeploymentChanged(DateTimeOffset At, DeploymentView Deployment) : EngineEvent(At);
 
+/// <summary>An analysis interval of a deployment's new slot was judged (canary step or watch).</summary>
+public sealed record DeploymentAnalyzed(DateTimeOffset At, string App, long DeploymentId, AnalysisView Analysis) : EngineEvent(At);
+
 /// <summary>Progress of an image pull.</summary>
 public sealed record PullProgressed(DateTimeOffset At, string App, long DeploymentId, string Image, string Status, long? Current, long? Total) : EngineEvent(At);
 

@@ -10,6 +10,7 @@ public sealed record EventMessage(string Name, string? App, long? DeploymentId, 
     {
         DeploymentChanged e => new("deployment", e.Deployment.App, e.Deployment.Id, e.Deployment),
         PullProgressed e => new("pull", e.App, e.DeploymentId, new { e.At, e.App, e.DeploymentId, e.Image, e.Status, e.Current, e.Total }),
+        DeploymentAnalyzed e => new("analysis", e.App, e.DeploymentId, new { e.At, e.App, e.DeploymentId, e.Analysis }),
         DrainProgressed e => new("drain", e.App, e.DeploymentId, new { e.At, e.App, e.DeploymentId, e.Slot, e.Status }),
         HealthChecked e => new("health", e.App, e.DeploymentId, new { e.At, e.App, e.DeploymentId, e.Slot, e.Result }),
         AuditAppended e => new("audit", e.Entry.App, e.Entry.DeploymentId, e.Entry),
