@@ -10,7 +10,8 @@ public sealed partial class PreviewListener(ITrafficSwitch traffic, ILogger<Prev
     /// <returns>What the step message says about the preview, or null when the app has none.</returns>
     public async Task<string?> OpenAsync(DeploymentView deployment, AppSpec spec, CancellationToken cancellationToken)
     {
-        if (spec.Preview is not { } preview)
+        // An app's first deployment is switched at once (nothing serves to compare with): no preview to open.
+        if (spec.Preview is not { } preview || deployment.PreviousSlot is null)
         {
             return null;
         }

@@ -11,14 +11,15 @@ public sealed class PromotionGate(DeploymentStore deployments)
     /// <returns>The promotion, or null when the app promotes by itself.</returns>
     public async Task<Promotion?> WaitAsync(DeploymentView deployment, AppSpec spec, RunningDeployment run, string? preview, CancellationToken cancellationToken)
     {
-        if (spec.Promotion != PromotionMode.Manual)
+        // An app's first deployment has nothing serving to hold back: like Argo's first rollout, it is not paused.
+        if (spec.Promotion != PromotionMode.Manual || deployment.PreviousSlot is null)
         {
             return null;
         }
 
         // Waiting before the step is stored: a promote that arrives as soon as the API shows `paused` is taken.
         var promoted = run.AwaitPromotion();
-        var serving = deployment.PreviousSlot is { } previous ? $"{previous.Name()} keeps serving" : "nothing serves yet";
+        var serving = $"{deployment.PreviousSlot.Value.Name()} keeps serving";
         await deployments.TransitionAsync(
             deployment.Id,
             DeploymentStatus.Paused,
