@@ -146,6 +146,13 @@ public sealed partial class DeploymentRunner(
                 why = $"canary held up to {r.Analysis.Weight}%";
             }
 
+            // A pause can last hours: the container that was healthy then may have exited since.
+            if (await WhyNotRunningAsync(r.ContainerId!, cancellationToken) is { } down)
+            {
+                await AbortAsync(r, $"the new slot stopped while held: {down}", stopping);
+                return;
+            }
+
             if (!run.TryBeginSwitch())
             {
                 throw new OperationCanceledException(run.CancelToken);

@@ -14,7 +14,7 @@ namespace Cutover.Tests.Unit.Engine.Deployments;
 /// <summary>Manual promotion with a preview, canary steps, the post-switch watch, promote and abort at each status, and restarts.</summary>
 public sealed class ProgressiveDeliveryTests : IAsyncLifetime
 {
-    // The harness moves fake time 50 ms per real millisecond: a 2s hold is 40 ms, a 1m watch 1.2 s.
+    // The harness moves fake time 50 ms per real millisecond: a 2s hold is 40 ms, a 10s watch 200 ms.
     private const string AppsYaml = """
         apps:
           shop:
@@ -49,7 +49,7 @@ public sealed class ProgressiveDeliveryTests : IAsyncLifetime
             listen: 127.0.0.1:29480
             slots: { blue: 29481, green: 29482 }
             health: { interval: 1s, healthy_after: 1, deadline: 10s }
-            watch: { duration: 1m }
+            watch: { duration: 10s }
         """;
 
     private static readonly AnalysisSpec Thresholds = new(TimeSpan.FromSeconds(10), 20, 0.05, TimeSpan.FromMilliseconds(800));
@@ -110,6 +110,23 @@ public sealed class ProgressiveDeliveryTests : IAsyncLifetime
         Assert.Null(Traffic.PreviewOf("shop"));
         Assert.False(_engine.Runtime.In("shop", Slot.Green)!.Running);
         Assert.True(_engine.Runtime.In("shop", Slot.Blue)!.Running);
+    }
+
+    [Fact]
+    public async Task Promote_AfterTheNewContainerExited_RollsBackInsteadOfSwitching()
+    {
+        await _engine.DeployAsync("shop");
+        var deployment = await _engine.RequestAsync("shop", "demo:v2");
+        await WaitForAsync(deployment.Id, d => d.Status == DeploymentStatus.Paused);
+        await _engine.Runtime.StopAsync(_engine.Runtime.In("shop", Slot.Green)!.Id, TimeSpan.Zero, CancellationToken.None);
+
+        await _engine.Coordinator.PromoteAsync(deployment.Id, full: false, "test", null, CancellationToken.None);
+        var done = await _engine.WaitForEndAsync(deployment.Id);
+
+        Assert.Equal(DeploymentStatus.RolledBack, done.Status);
+        Assert.StartsWith("the new slot stopped while held: the container is", done.Error);
+        Assert.DoesNotContain("route shop Green", Traffic.Calls);
+        Assert.Equal(Slot.Blue, Traffic.ActiveOf("shop"));
     }
 
     [Fact]
