@@ -127,20 +127,20 @@ public sealed partial class Recovery(
         }
 
         var present = await runtime.ListManagedAsync(cancellationToken);
-        async Task<string?> RunningContainerAsync(Slot slot)
+        async Task<string?> RunningContainerAsync(Slot slot, string? image)
         {
             var record = await state.GetContainerAsync(deployment.App, slot, cancellationToken);
-            return record is not null && record.Image == deployment.Image && present.Any(c => c.Id == record.ContainerId && c.Running) ? record.ContainerId : null;
+            return record is not null && (image is null || record.Image == image) && present.Any(c => c.Id == record.ContainerId && c.Running) ? record.ContainerId : null;
         }
 
-        if (await RunningContainerAsync(deployment.Slot) is not { } containerId)
+        if (await RunningContainerAsync(deployment.Slot, deployment.Image) is not { } containerId)
         {
             return false;
         }
 
         // A watch switches back without a cold start or not at all: with the old slot stopped it is finished instead.
         if (deployment.Status == DeploymentStatus.Watching
-            && (deployment.PreviousSlot is not { } previous || await RunningContainerAsync(previous) is null))
+            && (deployment.PreviousSlot is not { } previous || await RunningContainerAsync(previous, null) is null))
         {
             return false;
         }

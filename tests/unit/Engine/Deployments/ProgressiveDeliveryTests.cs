@@ -410,9 +410,11 @@ public sealed class ProgressiveDeliveryTests : IAsyncLifetime
         await RecoverAsync();
         var done = await _engine.WaitForEndAsync(id);
 
-        // 30 s left of a 10-minute watch: it ends by the stored deadline, not after a new 10 minutes.
+        // 30 s left of a 10-minute watch: it watches again until the stored deadline, not for a new 10 minutes.
         Assert.Equal(DeploymentStatus.Completed, done.Status);
-        Assert.True(done.FinishedAt < until + TimeSpan.FromMinutes(1), $"finished at {done.FinishedAt}, watch ended {until}");
+        Assert.Equal(2, done.Steps.Count(s => s.Status == DeploymentStatus.Watching));
+        Assert.True(done.FinishedAt >= until && done.FinishedAt < until + TimeSpan.FromMinutes(1), $"finished at {done.FinishedAt}, watch ended {until}");
+        Assert.Equal("drained before the restart; blue stopped and kept for rollback", done.Steps[^1].Message);
         Assert.Equal(Slot.Green, Traffic.ActiveOf("watched"));
         Assert.False(_engine.Runtime.In("watched", Slot.Blue)!.Running);
     }
@@ -428,6 +430,22 @@ public sealed class ProgressiveDeliveryTests : IAsyncLifetime
         Assert.Null(run.TryPromote("test", full: true));
         Assert.True((await promoted).Full);
         Assert.Equal("Deployment 7 is between steps; try again in a moment.", run.TryPromote("test", full: false));
+    }
+
+    [Fact]
+    public async Task Restart_WhileWatching_WithTheOldSlotStopped_IsFinished()
+    {
+        await _engine.DeployAsync("watched");
+        var id = await InterruptAsync("watched", DeploymentStatus.Watching, new RolloutPosition(null, null, _engine.Time.GetUtcNow() + TimeSpan.FromMinutes(5)), switched: true);
+        await _engine.Runtime.StopAsync(_engine.Runtime.In("watched", Slot.Blue)!.Id, TimeSpan.Zero, CancellationToken.None);
+
+        await RecoverAsync();
+        var done = await _engine.WaitForEndAsync(id);
+
+        // Nothing to switch back to without a cold start: the watch has no point left, the new slot keeps serving.
+        Assert.Equal(DeploymentStatus.Completed, done.Status);
+        Assert.Equal(1, done.Steps.Count(s => s.Status == DeploymentStatus.Watching));
+        Assert.Equal(Slot.Green, Traffic.ActiveOf("watched"));
     }
 
     [Fact]
