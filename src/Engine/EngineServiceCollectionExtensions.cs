@@ -74,6 +74,12 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<ImageRetention>();
         services.AddSingleton<Cutover.Engine.ReleaseCommands.ReleaseOutputs>();
         services.AddSingleton<Cutover.Engine.ReleaseCommands.ReleaseCommand>();
+        services.AddSingleton<Cutover.Engine.Deployments.Rollout.PreviewListener>();
+        services.AddSingleton<Cutover.Engine.Deployments.Rollout.PromotionGate>();
+        services.AddSingleton<Cutover.Engine.Deployments.Rollout.BlueGreenStrategy>();
+        services.AddSingleton<Cutover.Engine.Deployments.Rollout.CanaryStrategy>();
+        services.AddSingleton<Cutover.Engine.Deployments.Rollout.WatchWindow>();
+        services.AddSingleton<Cutover.Engine.Deployments.Rollout.SlotAnalyses>();
         services.AddSingleton<DeploymentRunner>();
         services.AddSingleton<RollbackTargets>();
         services.AddSingleton<DeploymentCoordinator>();

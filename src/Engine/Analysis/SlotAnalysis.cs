@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Cutover.Engine.Configuration;
-using Cutover.Engine.Events;
 using Cutover.Engine.Model;
 using Cutover.Engine.Telemetry;
 using Cutover.Engine.Traffic;
@@ -8,7 +7,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Cutover.Engine.Analysis;
 
-/// <summary>Judges a slot interval by interval from the difference of two readings of the proxy's counters; each result is also published, counted and logged.</summary>
+/// <summary>Judges a slot interval by interval from the difference of two readings of the proxy's counters; each result is also counted and logged (the deployment stores and publishes it with its phase and weight).</summary>
 /// <remarks>
 /// The proxy's counters are per app and slot, and only forwarded exchanges reach a slot's: requests served by the
 /// other slot, and answers the proxy gives with no slot (no backend, maintenance), are not the slot's and never
@@ -16,7 +15,6 @@ namespace Cutover.Engine.Analysis;
 /// </remarks>
 public sealed partial class SlotAnalysis(
     ITrafficSwitch traffic,
-    EngineEventStream events,
     EngineMetrics metrics,
     TimeProvider time,
     ILogger<SlotAnalysis> logger) : ISlotAnalysis
@@ -55,7 +53,6 @@ public sealed partial class SlotAnalysis(
     private void Record(string app, Slot slot, long deploymentId, AnalysisResult result)
     {
         metrics.Analysed(app, slot, result.Outcome);
-        events.Publish(new AnalysisCompleted(result.End, app, deploymentId, slot, result));
         if (result.Outcome == AnalysisOutcome.Failed)
         {
             Log.Failed(logger, app, slot.Name(), deploymentId, result.Summary);

@@ -22,7 +22,8 @@ public static partial class AppsYamlParser
     private const string What = "apps.yaml files";
 
     private static readonly string[] RootKeys = ["apps"];
-    private static readonly string[] AppKeys = ["image", "pull", "listen", "slots", "container", "health", "drain", "proxy", "retain_images", "release", "analysis"];
+    private static readonly string[] AppKeys =
+        ["image", "pull", "listen", "slots", "container", "health", "drain", "proxy", "retain_images", "release", "promotion", "preview", "strategy", "canary", "analysis", "watch"];
     private static readonly string[] SlotKeys = ["blue", "green"];
     private static readonly string[] ContainerKeys =
     [
@@ -250,12 +251,19 @@ public static partial class AppsYamlParser
             var proxy = fields.TryGetValue("proxy", out var p) ? ReadProxy(p.Value, $"{path}.proxy") : ProxySpec.Default;
             var retainImages = fields.TryGetValue("retain_images", out var r) ? ReadRetainImages(r.Value, $"{path}.retain_images") : AppSpec.DefaultRetainImages;
             var release = ReadRelease(fields, path);
+            var rollout = ReadRollout(fields, path, name);
             var analysis = fields.TryGetValue("analysis", out var an) ? ReadAnalysis(an.Value, $"{path}.analysis") : null;
 
             return image is null || pull is null || listen is null || slots is null || container is null || health is null || drain is null || proxy is null
-                || retainImages is null
+                || retainImages is null || rollout is null
                 ? null
-                : new AppSpec(name, image, pull.Value, listen, slots, container, health, drain) { Proxy = proxy, RetainImages = retainImages.Value, Release = release, Analysis = analysis };
+                : rollout.ApplyTo(new AppSpec(name, image, pull.Value, listen, slots, container, health, drain)
+                {
+                    Proxy = proxy,
+                    RetainImages = retainImages.Value,
+                    Release = release,
+                    Analysis = analysis,
+                });
         }
 
         private string? ReadImage(YamlNode node, string path)

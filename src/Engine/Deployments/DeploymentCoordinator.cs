@@ -82,7 +82,7 @@ public sealed partial class DeploymentCoordinator(
             var run = new RunningDeployment(view.Id);
             _running[request.App] = view.Id;
             _runs[view.Id] = run;
-            _tasks[view.Id] = RunAsync(view, spec, run, gate);
+            _tasks[view.Id] = RunAsync(view, spec, run, gate, (r, ct) => runner.RunAsync(view, spec, r, ct));
             Log.Accepted(logger, request.App, view.Id, view.Image, view.Slot, request.RequestedBy);
             return new DeploymentAdmission(view, Replayed: false);
         }
@@ -98,26 +98,83 @@ public sealed partial class DeploymentCoordinator(
         }
     }
 
-    /// <summary>Stops a deployment that has not switched yet; it ends <see cref="DeploymentStatus.Cancelled"/>.</summary>
+    /// <summary>Stops a deployment that has not switched yet: <see cref="DeploymentStatus.Cancelled"/>, or rolled back once held (paused, canary).</summary>
     /// <exception cref="DeploymentCancelException">It is not under way, or has already switched.</exception>
     public async Task CancelAsync(long id, string requestedBy, string? address, CancellationToken cancellationToken)
     {
-        var stored = await deployments.GetAsync(id, cancellationToken);
-        if (!_runs.TryGetValue(id, out var run))
-        {
-            var why = stored is null ? $"There is no deployment {id}." : $"Deployment {id} has already ended: {stored.Status.ToSnakeCase()}.";
-            await audit.AppendAsync(requestedBy, "deployment.cancel", "refused", stored?.App, why, cancellationToken, stored is null ? null : id, address);
-            throw new DeploymentCancelException(why);
-        }
-
+        var (run, stored) = await FindRunAsync(id, "deployment.cancel", requestedBy, address, cancellationToken);
         if (!run.TryCancel(requestedBy))
         {
-            var why = $"Deployment {id} has already switched traffic to its new slot; roll back instead.";
+            var why = $"Deployment {id} has already switched traffic to its new slot; abort it (traffic goes back to the old slot at once) or roll back.";
             await audit.AppendAsync(requestedBy, "deployment.cancel", "refused", stored?.App, why, cancellationToken, id, address);
             throw new DeploymentCancelException(why);
         }
 
         await audit.AppendAsync(requestedBy, "deployment.cancel", "ok", stored?.App, "cancel requested before the switch", cancellationToken, id, address);
+    }
+
+    /// <summary>
+    /// Stops a deployment at any point before its old slot is stopped: before traffic reached the new slot it is a cancel;
+    /// after (paused, canary, draining, watching) all new requests go back to the old slot at once and it ends <c>rolled_back</c>.
+    /// </summary>
+    /// <exception cref="DeploymentCancelException">It is not under way, or is completing.</exception>
+    public async Task AbortAsync(long id, string requestedBy, string? address, CancellationToken cancellationToken)
+    {
+        var (run, stored) = await FindRunAsync(id, "deployment.abort", requestedBy, address, cancellationToken);
+        if (run.TryAbort(requestedBy) is { } why)
+        {
+            await audit.AppendAsync(requestedBy, "deployment.abort", "refused", stored?.App, why, cancellationToken, id, address);
+            throw new DeploymentCancelException(why);
+        }
+
+        await audit.AppendAsync(requestedBy, "deployment.abort", "ok", stored?.App, $"abort requested while {stored?.Status.ToSnakeCase() ?? "running"}", cancellationToken, id, address);
+    }
+
+    /// <summary>Ends a paused wait or a canary step's hold: the next step, or with <paramref name="full"/> straight to 100%.</summary>
+    /// <exception cref="DeploymentCancelException">It is not under way, or not paused nor in a canary step.</exception>
+    public async Task PromoteAsync(long id, bool full, string requestedBy, string? address, CancellationToken cancellationToken)
+    {
+        var (run, stored) = await FindRunAsync(id, "deployment.promote", requestedBy, address, cancellationToken);
+        if (run.TryPromote(requestedBy, full) is { } why)
+        {
+            await audit.AppendAsync(requestedBy, "deployment.promote", "refused", stored?.App, why, cancellationToken, id, address);
+            throw new DeploymentCancelException(why);
+        }
+
+        var at = stored?.CanaryWeight is { } weight ? $" at {weight}%" : string.Empty;
+        await audit.AppendAsync(requestedBy, "deployment.promote", "ok", stored?.App, (full ? "promoted to 100%" : "promoted to the next step") + at, cancellationToken, id, address);
+    }
+
+    /// <summary>Takes up a deployment a restart interrupted while paused, in a canary step or watching; its new container runs.</summary>
+    /// <returns>False when the app already has a deployment under way.</returns>
+    public bool Resume(DeploymentView deployment, AppSpec spec, string containerId)
+    {
+        var gate = _locks.GetOrAdd(deployment.App, _ => new SemaphoreSlim(1, 1));
+        if (!gate.Wait(0))
+        {
+            return false;
+        }
+
+        var run = new RunningDeployment(deployment.Id);
+        _running[deployment.App] = deployment.Id;
+        _runs[deployment.Id] = run;
+        _tasks[deployment.Id] = RunAsync(deployment, spec, run, gate, (r, ct) => runner.ResumeAsync(deployment, spec, r, containerId, ct));
+        Log.Resumed(logger, deployment.App, deployment.Id, deployment.Status.ToSnakeCase());
+        return true;
+    }
+
+    /// <summary>The deployment's run; a request for one that is not under way is audited as refused and thrown.</summary>
+    private async Task<(RunningDeployment Run, DeploymentView? Stored)> FindRunAsync(long id, string action, string requestedBy, string? address, CancellationToken cancellationToken)
+    {
+        var stored = await deployments.GetAsync(id, cancellationToken);
+        if (_runs.TryGetValue(id, out var run))
+        {
+            return (run, stored);
+        }
+
+        var why = stored is null ? $"There is no deployment {id}." : $"Deployment {id} has already ended: {stored.Status.ToSnakeCase()}.";
+        await audit.AppendAsync(requestedBy, action, "refused", stored?.App, why, cancellationToken, stored is null ? null : id, address);
+        throw new DeploymentCancelException(why);
     }
 
     /// <summary>Waits until the deployment ends or <paramref name="bound"/> passes; returns it as stored then.</summary>
@@ -229,13 +286,13 @@ public sealed partial class DeploymentCoordinator(
         return await gate.WaitAsync(AfterWorkBound, cancellationToken);
     }
 
-    private async Task RunAsync(DeploymentView view, AppSpec spec, RunningDeployment run, SemaphoreSlim gate)
+    private async Task RunAsync(DeploymentView view, AppSpec spec, RunningDeployment run, SemaphoreSlim gate, Func<RunningDeployment, CancellationToken, Task> body)
     {
         // Off the caller's thread and token: the request returns 202 while the deployment goes on.
         await Task.Yield();
         try
         {
-            await runner.RunAsync(view, spec, run, _stopping.Token);
+            await body(run, _stopping.Token);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
@@ -260,6 +317,9 @@ public sealed partial class DeploymentCoordinator(
     {
         [LoggerMessage(1, LogLevel.Information, "Deployment {DeploymentId} of {App} accepted: {Image} to {Slot}, requested by {RequestedBy}")]
         public static partial void Accepted(ILogger logger, string app, long deploymentId, string image, Slot slot, string requestedBy);
+
+        [LoggerMessage(3, LogLevel.Warning, "Deployment {DeploymentId} of {App} resumed after a restart while {Status}")]
+        public static partial void Resumed(ILogger logger, string app, long deploymentId, string status);
 
         [LoggerMessage(2, LogLevel.Critical, "Deployment {DeploymentId} of {App} could not record its outcome")]
         public static partial void Crashed(ILogger logger, string app, long deploymentId, Exception exception);

@@ -1,4 +1,5 @@
 using Cutover.Engine.Configuration;
+using Cutover.Engine.Deployments.Rollout;
 using Cutover.Engine.Events;
 using Cutover.Engine.Health;
 using Cutover.Engine.Images;
@@ -15,7 +16,7 @@ using Microsoft.Extensions.Options;
 
 namespace Cutover.Engine.Deployments;
 
-/// <summary>Runs one deployment through the state machine: pull, release command, start, health-check, switch, drain, stop the old slot.</summary>
+/// <summary>Runs one deployment through the state machine: pull, [release command], start, health-check, [preview, promotion, canary steps], switch, drain, [watch], stop the old slot.</summary>
 /// <remarks>
 /// Each step is stored before it takes effect, so that after a crash recovery knows whether traffic may
 /// already have reached the new slot (<see cref="DeploymentStatusExtensions.HasSwitched"/>). Before the switch any
@@ -36,21 +37,27 @@ public sealed partial class DeploymentRunner(
     PulledImageStore pulledImages,
     ImageRetention retention,
     EngineMetrics metrics,
-    ReleaseCommand release)
+    ReleaseCommand release,
+    PreviewListener previewListener,
+    PromotionGate promotionGate,
+    BlueGreenStrategy blueGreen,
+    CanaryStrategy canary,
+    WatchWindow watchWindow,
+    SlotAnalyses analyses)
 {
-    /// <param name="run">The deployment's cancel request and point of no return.</param>
+    /// <param name="run">The deployment's cancel, abort and promote requests, and its point of no return.</param>
     /// <param name="stopping">Fires when the host stops: the deployment is left for recovery at the next start.</param>
     public async Task RunAsync(DeploymentView deployment, AppSpec spec, RunningDeployment run, CancellationToken stopping)
     {
         var id = deployment.Id;
         // Every log written while it runs (here, the health gate, the stores, the proxy's drain) names the app and the deployment.
         using var scope = logger.BeginScope(LogScopes.Deployment(deployment.App, id));
-        var switched = false;
-        StartedSlot? started = null;
+        await using var analysis = analyses.For(deployment, spec);
+        var rollout = new Rollout(deployment, spec, run, analysis);
 
-        // Until the switch, a cancel stops the deployment; after it, only the host stopping does.
-        using var beforeSwitch = CancellationTokenSource.CreateLinkedTokenSource(stopping, run.CancelToken);
-        var cancellationToken = beforeSwitch.Token;
+        // Until the old slot is being stopped, a cancel or an abort stops the deployment; after it, only the host stopping does.
+        using var beforeEnd = CancellationTokenSource.CreateLinkedTokenSource(stopping, run.CancelToken);
+        var cancellationToken = beforeEnd.Token;
         try
         {
             var (reused, notReused) = await FindReusableContainerAsync(deployment, cancellationToken);
@@ -65,8 +72,8 @@ public sealed partial class DeploymentRunner(
 
             await ReleaseAsync(deployment, spec, cancellationToken);
 
-            started = await StartAsync(deployment, spec, reused, cancellationToken);
-            var containerId = started.ContainerId;
+            var started = await StartAsync(deployment, spec, reused, cancellationToken);
+            var containerId = rollout.ContainerId = started.ContainerId;
 
             await deployments.TransitionAsync(id, DeploymentStatus.HealthChecking, $"GET 127.0.0.1:{started.Port}{spec.Health.Path}, {spec.Health.HealthyAfter} in a row within {spec.Health.Deadline.TotalSeconds:0.#}s", cancellationToken);
             var verdict = await healthGate.WaitUntilHealthyAsync(
@@ -77,35 +84,146 @@ public sealed partial class DeploymentRunner(
                 return;
             }
 
+            await RollOutAsync(rollout, ResumeFrom.Healthy($"healthy after {verdict.Checks} checks in {verdict.Elapsed.TotalSeconds:0.0}s"), stopping, cancellationToken);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // The host is stopping: the stored step tells the next start whether to finish, resume or roll back.
+            Log.Interrupted(logger, spec.Name, deployment.Id);
+            throw;
+        }
+        catch (Exception ex)
+        {
+            await EndInterruptedAsync(rollout, ex, stopping);
+        }
+    }
+
+    /// <summary>Takes up a deployment a restart interrupted while paused, in a canary step or watching (see <see cref="ResumeFrom"/>).</summary>
+    /// <param name="containerId">The new slot's container, found running.</param>
+    public async Task ResumeAsync(DeploymentView deployment, AppSpec spec, RunningDeployment run, string containerId, CancellationToken stopping)
+    {
+        using var scope = logger.BeginScope(LogScopes.Deployment(deployment.App, deployment.Id));
+        await using var analysis = analyses.For(deployment, spec);
+        var rollout = new Rollout(deployment, spec, run, analysis) { ContainerId = containerId };
+        using var beforeEnd = CancellationTokenSource.CreateLinkedTokenSource(stopping, run.CancelToken);
+        try
+        {
+            await RollOutAsync(rollout, ResumeFrom.Stored(deployment), stopping, beforeEnd.Token);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // The host is stopping: the stored step tells the next start whether to finish, resume or roll back.
+            Log.Interrupted(logger, spec.Name, deployment.Id);
+            throw;
+        }
+        catch (Exception ex)
+        {
+            await EndInterruptedAsync(rollout, ex, stopping);
+        }
+    }
+
+    /// <summary>From a healthy new slot to completed: preview, promotion, canary steps, switch, drain, watch, old slot stopped.</summary>
+    private async Task RollOutAsync(Rollout r, ResumeFrom from, CancellationToken stopping, CancellationToken cancellationToken)
+    {
+        var (deployment, spec, run) = (r.Deployment, r.Spec, r.Run);
+        var drained = "drained before the restart";
+        if (from.WatchUntil is null)
+        {
+            // From here on new requests may reach the new slot (preview, canary): a cancel or an abort rolls back.
+            run.EnterGate();
+            var preview = await previewListener.OpenAsync(deployment, spec, cancellationToken);
+            var why = from.Why;
+            if (from.Step is null && await promotionGate.WaitAsync(deployment, spec, run, preview, cancellationToken) is { } promotion)
+            {
+                why = $"promoted by {promotion.RequestedBy}";
+            }
+
+            var strategy = spec.Strategy == DeploymentStrategy.Canary ? (IRolloutStrategy)canary : blueGreen;
+            if (await strategy.ShiftAsync(deployment, spec, run, r.Analysis, from.Step ?? 0, cancellationToken) is { } failed)
+            {
+                await AbortAsync(r, $"analysis failed at {r.Analysis.Weight}%: {failed.Summary}", stopping);
+                return;
+            }
+
+            if (r.Analysis.Weight > 0)
+            {
+                why = $"canary held up to {r.Analysis.Weight}%";
+            }
+
+            // A pause can last hours: the container that was healthy then may have exited since.
+            if (await WhyNotRunningAsync(r.ContainerId!, cancellationToken) is { } down)
+            {
+                await AbortAsync(r, $"the new slot stopped while held: {down}", stopping);
+                return;
+            }
+
             if (!run.TryBeginSwitch())
             {
                 throw new OperationCanceledException(run.CancelToken);
             }
 
-            await SwitchAsync(deployment, spec, started, verdict, stopping);
-            switched = true;
+            await previewListener.CloseAsync(spec, stopping);
+            await SwitchAsync(deployment, spec, r.ContainerId!, why, stopping);
+            r.Switched = true;
+            if (deployment.PreviousSlot is null)
+            {
+                await CompleteAsync(r, "first deployment: nothing to drain", stopping);
+                return;
+            }
 
-            var drained = await DrainPreviousAsync(deployment, spec, stopping);
-            await deployments.TransitionAsync(id, DeploymentStatus.Completed, drained, stopping);
-            await audit.AppendAsync("engine", "deployment.completed", "ok", spec.Name, $"{deployment.Image} serves from {deployment.Slot.Name()}; {drained}", stopping, id);
-            Log.Completed(logger, spec.Name, id, deployment.Image, deployment.Slot);
-            await retention.TryApplyAsync(spec.Name, spec.RetainImages, id, stopping);
+            // The old slot still runs: until it is stopped, an abort switches back to it at once.
+            run.MarkSwitched();
+            drained = await DrainPreviousAsync(deployment, spec, cancellationToken);
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        else
         {
-            // The host is stopping: the stored step tells the next start whether to finish or roll back.
-            Log.Interrupted(logger, spec.Name, id);
-            throw;
+            run.TryBeginSwitch();
+            run.MarkSwitched();
+            r.Switched = true;
         }
-        catch (Exception) when (!switched && run.CancelledBy is { } cancelledBy)
+
+        if (await watchWindow.HoldAsync(deployment, spec, r.Analysis, from.WatchUntil, cancellationToken) is { } watchFailed)
         {
-            // Whatever the interrupted step threw (a cancelled pull surfaces as an I/O error), the cause is the cancel.
-            await CancelAsync(deployment, spec, started?.ContainerId, cancelledBy, stopping);
+            await AbortAsync(r, $"analysis failed during the watch: {watchFailed.Summary}", stopping);
+            return;
         }
-        catch (Exception ex)
+
+        if (!run.TryBeginFinish())
         {
-            await FailAsync(deployment, spec, switched, started?.ContainerId, ex, stopping);
+            throw new OperationCanceledException(run.CancelToken);
         }
+
+        await CompleteAsync(r, $"{drained}; {await StopPreviousAsync(deployment, spec, stopping)}", stopping);
+    }
+
+    private async Task CompleteAsync(Rollout r, string detail, CancellationToken cancellationToken)
+    {
+        var (deployment, spec) = (r.Deployment, r.Spec);
+        await deployments.TransitionAsync(deployment.Id, DeploymentStatus.Completed, detail, cancellationToken, position: RolloutPosition.None);
+        await audit.AppendAsync("engine", "deployment.completed", "ok", spec.Name, $"{deployment.Image} serves from {deployment.Slot.Name()}; {detail}", cancellationToken, deployment.Id);
+        Log.Completed(logger, spec.Name, deployment.Id, deployment.Image, deployment.Slot);
+        await retention.TryApplyAsync(spec.Name, spec.RetainImages, deployment.Id, cancellationToken);
+    }
+
+    /// <summary>Whatever the interrupted step threw, the cause decides the end: a cancel, an abort, or a failure.</summary>
+    private async Task EndInterruptedAsync(Rollout r, Exception ex, CancellationToken stopping)
+    {
+        if (r.Run.CancelledBy is { } cancelledBy)
+        {
+            // A cancelled pull surfaces as an I/O error: the cause is still the request.
+            if (r.Run.StoppedIn == RunPhase.Preparing)
+            {
+                await CancelAsync(r.Deployment, r.Spec, r.ContainerId, cancelledBy, stopping);
+            }
+            else
+            {
+                await AbortAsync(r, $"aborted by {cancelledBy}", stopping);
+            }
+
+            return;
+        }
+
+        await FailAsync(r, ex, stopping);
     }
 
     /// <returns>The kept container a rollback can start again, or why there is none (null when not a rollback).</returns>
@@ -225,10 +343,12 @@ public sealed partial class DeploymentRunner(
         return new StartedSlot(container.Id, port);
     }
 
-    private async Task SwitchAsync(DeploymentView deployment, AppSpec spec, StartedSlot started, HealthVerdict verdict, CancellationToken cancellationToken)
+    /// <param name="why">What allowed the switch: healthy, promoted, the last canary step held.</param>
+    private async Task SwitchAsync(DeploymentView deployment, AppSpec spec, string containerId, string why, CancellationToken cancellationToken)
     {
-        await deployments.TransitionAsync(deployment.Id, DeploymentStatus.Switching, $"healthy after {verdict.Checks} checks in {verdict.Elapsed.TotalSeconds:0.0}s; routing new requests to {deployment.Slot.Name()}", cancellationToken);
-        var ports = await EffectivePortsAsync(spec, deployment.Slot, started.Port, cancellationToken);
+        await deployments.TransitionAsync(deployment.Id, DeploymentStatus.Switching, $"{why}; routing new requests to {deployment.Slot.Name()}", cancellationToken, position: RolloutPosition.None);
+        var port = (await state.GetContainerAsync(spec.Name, deployment.Slot, cancellationToken)) is { } record && record.ContainerId == containerId ? record.HostPort : spec.Slots.Of(deployment.Slot);
+        var ports = await EffectivePortsAsync(spec, deployment.Slot, port, cancellationToken);
         var listenerError = await traffic.ServeAsync(spec.Name, spec.Listen, ports, spec.Proxy, cancellationToken);
         if (listenerError is not null)
         {
@@ -247,31 +367,79 @@ public sealed partial class DeploymentRunner(
         return newSlot == Slot.Blue ? new SlotPorts(newPort, otherPort) : new SlotPorts(otherPort, newPort);
     }
 
+    /// <summary>Waits for the old slot, which no longer gets new requests, to finish what it has; it keeps running.</summary>
     private async Task<string> DrainPreviousAsync(DeploymentView deployment, AppSpec spec, CancellationToken cancellationToken)
     {
-        if (deployment.PreviousSlot is not { } previous)
-        {
-            return "first deployment: nothing to drain";
-        }
-
+        var previous = deployment.PreviousSlot!.Value;
         await deployments.TransitionAsync(deployment.Id, DeploymentStatus.Draining, $"draining {previous.Name()}: requests up to {spec.Drain.Timeout.TotalSeconds:0.#}s, WebSockets up to {spec.Drain.WebSocketTimeout.TotalSeconds:0.#}s", cancellationToken);
         var progress = new InlineProgress<DrainStatus>(s =>
             events.Publish(new DrainProgressed(time.GetUtcNow(), deployment.App, deployment.Id, previous, s)));
         var outcome = await traffic.DrainAsync(spec.Name, previous, spec.Drain, progress, cancellationToken);
         metrics.Drained(spec.Name, previous, outcome);
+        return outcome.ToString();
+    }
 
+    /// <summary>Stops the drained old slot's container; stopped, not removed, so a rollback is a start and a health check, with no pull.</summary>
+    private async Task<string> StopPreviousAsync(DeploymentView deployment, AppSpec spec, CancellationToken cancellationToken)
+    {
+        var previous = deployment.PreviousSlot!.Value;
         var old = await state.GetContainerAsync(spec.Name, previous, cancellationToken);
         if (old is null || !(await runtime.ListManagedAsync(cancellationToken)).Any(c => c.Id == old.ContainerId))
         {
             // e.g. self-healing replaced a container that was removed: there is nothing to stop, nor to keep.
             await state.ForgetContainerAsync(spec.Name, previous, cancellationToken);
-            return $"{outcome}; the {previous.Name()} container was already gone";
+            return $"the {previous.Name()} container was already gone";
         }
 
-        // Stopped, not removed: a rollback is then a start and a health check, with no pull.
         await runtime.StopAsync(old.ContainerId, StopTimeoutOf(spec), cancellationToken);
         await state.SetContainerRunningAsync(spec.Name, previous, false, cancellationToken);
-        return $"{outcome}; {previous.Name()} stopped and kept for rollback";
+        return $"{previous.Name()} stopped and kept for rollback";
+    }
+
+    /// <summary>
+    /// All new requests back to the old slot at once (it still runs: gated, draining or watching), the preview closed,
+    /// the new slot drained and stopped: <c>rolled_back</c> with <paramref name="reason"/>.
+    /// </summary>
+    private async Task AbortAsync(Rollout r, string reason, CancellationToken cancellationToken)
+    {
+        var (deployment, spec) = (r.Deployment, r.Spec);
+        reason = redactor.Redact(reason);
+        Log.RolledBack(logger, deployment.App, deployment.Id, reason);
+        var serving = await ReturnToPreviousAsync(r, cancellationToken);
+        if (r.ContainerId is { } containerId)
+        {
+            var drained = await traffic.DrainAsync(spec.Name, deployment.Slot, spec.Drain, null, cancellationToken);
+            metrics.Drained(spec.Name, deployment.Slot, drained);
+            await StopQuietlyAsync(deployment, StopTimeoutOf(spec), containerId, cancellationToken);
+        }
+
+        await deployments.TransitionAsync(deployment.Id, DeploymentStatus.RolledBack, $"{reason}; {serving}; new container stopped", cancellationToken, reason, RolloutPosition.None);
+        await audit.AppendAsync("engine", "deployment.rolled_back", "failed", deployment.App, reason, cancellationToken, deployment.Id);
+    }
+
+    /// <summary>Undoes whatever traffic the new slot got (preview, split, switch); returns who serves now.</summary>
+    private async Task<string> ReturnToPreviousAsync(Rollout r, CancellationToken cancellationToken)
+    {
+        var (deployment, spec) = (r.Deployment, r.Spec);
+        await previewListener.CloseAsync(spec, cancellationToken);
+        if (deployment.PreviousSlot is not { } previous)
+        {
+            if (r.Switched)
+            {
+                traffic.Route(spec.Name, null);
+                await state.SetActiveAsync(spec.Name, null, null, null, cancellationToken);
+            }
+
+            return "nothing was serving";
+        }
+
+        traffic.Route(spec.Name, previous);
+        if (r.Switched && await state.GetContainerAsync(spec.Name, previous, cancellationToken) is { } old)
+        {
+            await state.SetActiveAsync(spec.Name, previous, old.Image, old.DeploymentId, cancellationToken);
+        }
+
+        return r.Switched ? $"switched back to {previous.Name()}" : $"{previous.Name()} serves every request";
     }
 
     private async Task RollBackAsync(DeploymentView deployment, AppSpec spec, string containerId, string reason, CancellationToken cancellationToken)
@@ -299,19 +467,26 @@ public sealed partial class DeploymentRunner(
         await audit.AppendAsync("engine", "deployment.cancelled", "ok", deployment.App, detail, cancellationToken, deployment.Id);
     }
 
-    private async Task FailAsync(DeploymentView deployment, AppSpec spec, bool switched, string? containerId, Exception ex, CancellationToken cancellationToken)
+    private async Task FailAsync(Rollout r, Exception ex, CancellationToken cancellationToken)
     {
+        var (deployment, spec, switched) = (r.Deployment, r.Spec, r.Switched);
         // Docker's errors can quote the container's output or environment: masked before they are logged or stored.
         var reason = redactor.Redact(ex.Message);
         Log.Failed(logger, deployment.App, deployment.Id, reason, new RedactedException(ex, redactor));
         var message = ex is ContainerRuntimeException or ReleaseFailedException ? reason : $"{ex.GetType().Name}: {reason}";
-        if (!switched && containerId is not null)
+        if (!switched && r.ContainerId is { } containerId)
         {
+            // Before the switch any failure leaves the old slot serving: a preview or a canary share is taken back first.
+            if (r.Run.Phase == RunPhase.Gated)
+            {
+                await ReturnToPreviousAsync(r, cancellationToken);
+            }
+
             await StopQuietlyAsync(deployment, StopTimeoutOf(spec), containerId, cancellationToken);
         }
 
         var detail = switched ? $"{message} (traffic already on {deployment.Slot.Name()})" : message;
-        await deployments.TransitionAsync(deployment.Id, DeploymentStatus.Failed, detail, cancellationToken, detail);
+        await deployments.TransitionAsync(deployment.Id, DeploymentStatus.Failed, detail, cancellationToken, detail, RolloutPosition.None);
         await audit.AppendAsync("engine", "deployment.failed", "failed", deployment.App, detail, cancellationToken, deployment.Id);
     }
 
@@ -352,6 +527,43 @@ public sealed partial class DeploymentRunner(
 
     /// <summary>The container a deployment started, and the host port it is published on.</summary>
     private sealed record StartedSlot(string ContainerId, int Port);
+
+    /// <summary>One deployment's rollout as it goes: what a failure, a cancel or an abort must undo.</summary>
+    private sealed class Rollout(DeploymentView deployment, AppSpec spec, RunningDeployment run, AnalysisRun analysis)
+    {
+        public DeploymentView Deployment { get; } = deployment;
+
+        public AppSpec Spec { get; } = spec;
+
+        public RunningDeployment Run { get; } = run;
+
+        public AnalysisRun Analysis { get; } = analysis;
+
+        /// <summary>The new slot's container, once created.</summary>
+        public string? ContainerId { get; set; }
+
+        /// <summary>True once the new slot takes every new request.</summary>
+        public bool Switched { get; set; }
+    }
+
+    /// <summary>Where a rollout begins: just healthy, or where a restart interrupted it.</summary>
+    /// <remarks>
+    /// After a restart: the manual promotion is awaited again (preview reopened); an interrupted canary step is taken up
+    /// with its stored weight and holds its whole pause again (a manual one stays paused); a watch runs what is left of it.
+    /// </remarks>
+    /// <param name="Step">The canary step to take up; null: the promotion gate comes first.</param>
+    /// <param name="WatchUntil">Set when the switch is done and only the watch is left.</param>
+    /// <param name="Why">What the switch step says allowed it.</param>
+    private sealed record ResumeFrom(int? Step, DateTimeOffset? WatchUntil, string Why)
+    {
+        public static ResumeFrom Healthy(string why) => new(null, null, why);
+
+        public static ResumeFrom Stored(DeploymentView deployment) => deployment.Status switch
+        {
+            DeploymentStatus.Watching => new(null, deployment.WatchUntil ?? DateTimeOffset.MinValue, "resumed after a restart"),
+            _ => new(deployment.CanaryStep, null, deployment.CanaryStep is null ? "promoted" : "canary steps done"),
+        };
+    }
 
     private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
     {

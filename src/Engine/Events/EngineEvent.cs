@@ -13,14 +13,14 @@ public abstract record EngineEvent(DateTimeOffset At);
 /// <summary>A deployment moved to a new status (the snapshot is the whole deployment as stored).</summary>
 public sealed record DeploymentChanged(DateTimeOffset At, DeploymentView Deployment) : EngineEvent(At);
 
+/// <summary>An analysis interval of a deployment's new slot was judged (canary step or watch).</summary>
+public sealed record DeploymentAnalyzed(DateTimeOffset At, string App, long DeploymentId, AnalysisView Analysis) : EngineEvent(At);
+
 /// <summary>Progress of an image pull.</summary>
 public sealed record PullProgressed(DateTimeOffset At, string App, long DeploymentId, string Image, string Status, long? Current, long? Total) : EngineEvent(At);
 
 /// <summary>Progress of a drain of an app's old slot.</summary>
 public sealed record DrainProgressed(DateTimeOffset At, string App, long DeploymentId, Slot Slot, DrainStatus Status) : EngineEvent(At);
-
-/// <summary>An analysis interval of a deployment's new slot was judged.</summary>
-public sealed record AnalysisCompleted(DateTimeOffset At, string App, long DeploymentId, Slot Slot, AnalysisResult Result) : EngineEvent(At);
 
 /// <summary>A health check ran.</summary>
 public sealed record HealthChecked(DateTimeOffset At, string App, Slot Slot, HealthResult Result, long? DeploymentId) : EngineEvent(At);

@@ -77,6 +77,11 @@ public sealed partial class Recovery(
 
     private async Task RecoverAsync(Deployments.DeploymentView deployment, CancellationToken cancellationToken)
     {
+        if (await TryResumeAsync(deployment, cancellationToken))
+        {
+            return;
+        }
+
         var app = await state.GetAsync(deployment.App, cancellationToken);
         if (app?.ActiveDeploymentId == deployment.Id)
         {
@@ -106,6 +111,48 @@ public sealed partial class Recovery(
         await deployments.TransitionAsync(deployment.Id, DeploymentStatus.RolledBack, reason, cancellationToken, reason);
         await audit.AppendAsync("engine", "deployment.recovered", "failed", deployment.App, reason, cancellationToken, deployment.Id);
         Log.RolledBack(logger, deployment.App, deployment.Id, deployment.Status);
+    }
+
+    /// <summary>
+    /// A deployment held for a person or a timer goes on where it was, as Argo Rollouts does after a controller restart:
+    /// <c>paused</c> stays paused (preview reopened), a canary step gets its stored weight back and holds again, a watch
+    /// runs what is left of it. Only when the containers it needs still run; otherwise it is rolled back (before the
+    /// switch) or finished (watching), as any interrupted deployment.
+    /// </summary>
+    private async Task<bool> TryResumeAsync(Deployments.DeploymentView deployment, CancellationToken cancellationToken)
+    {
+        if (deployment.Status is not (DeploymentStatus.Paused or DeploymentStatus.Canary or DeploymentStatus.Watching)
+            || !config.Current.Apps.TryGetValue(deployment.App, out var spec))
+        {
+            return false;
+        }
+
+        var present = await runtime.ListManagedAsync(cancellationToken);
+        async Task<string?> RunningContainerAsync(Slot slot, string? image)
+        {
+            var record = await state.GetContainerAsync(deployment.App, slot, cancellationToken);
+            return record is not null && (image is null || record.Image == image) && present.Any(c => c.Id == record.ContainerId && c.Running) ? record.ContainerId : null;
+        }
+
+        if (await RunningContainerAsync(deployment.Slot, deployment.Image) is not { } containerId)
+        {
+            return false;
+        }
+
+        // A watch switches back without a cold start or not at all: with the old slot stopped it is finished instead.
+        if (deployment.Status == DeploymentStatus.Watching
+            && (deployment.PreviousSlot is not { } previous || await RunningContainerAsync(previous, null) is null))
+        {
+            return false;
+        }
+
+        if (!coordinator.Resume(deployment, spec, containerId))
+        {
+            return false;
+        }
+
+        await audit.AppendAsync("engine", "deployment.recovered", "ok", deployment.App, $"resumed while {deployment.Status.ToSnakeCase()} after a restart", cancellationToken, deployment.Id);
+        return true;
     }
 
     private async Task<IReadOnlyList<ManagedContainer>> RemoveOrphansAsync(IReadOnlyList<ManagedContainer> present, CancellationToken cancellationToken)

@@ -34,6 +34,8 @@ public static class EngineEventNotifications
         {
             DeploymentStatus.Queued => (NotificationEvents.DeploymentStarted, "deployment started",
                 $"{what} started ({Kind(d.Kind)} to {d.Slot.Name()}, requested by {d.RequestedBy}{Because(d.Reason)})."),
+            DeploymentStatus.Paused => (NotificationEvents.DeploymentPaused, "deployment paused",
+                $"{what} is paused, waiting for promote or abort: {Trimmed(d.Steps.LastOrDefault()?.Message)}."),
             DeploymentStatus.Completed => (NotificationEvents.DeploymentCompleted, "deployment completed",
                 $"{what} completed in {d.DurationSeconds:0.#} s; {d.Slot.Name()} serves it."),
             DeploymentStatus.RolledBack => (NotificationEvents.DeploymentRolledBack, "deployment rolled back",

@@ -6,7 +6,7 @@ public static class NotificationEvents
     /// <summary>A deployment was accepted (queued); its steps follow.</summary>
     public const string DeploymentStarted = "deployment.started";
 
-    /// <summary>Reserved: the engine has no paused state yet, so nothing sends it; a webhook may already list it.</summary>
+    /// <summary>A deployment waits for a person: manual promotion, or a canary step with <c>pause: manual</c> (sent at each such wait).</summary>
     public const string DeploymentPaused = "deployment.paused";
 
     public const string DeploymentCompleted = "deployment.completed";

@@ -14,6 +14,8 @@ public sealed class CutoverDbContext(DbContextOptions<CutoverDbContext> options)
 
     public DbSet<DeploymentStep> DeploymentSteps => Set<DeploymentStep>();
 
+    public DbSet<DeploymentAnalysis> DeploymentAnalyses => Set<DeploymentAnalysis>();
+
     public DbSet<HealthCheckRecord> HealthChecks => Set<HealthCheckRecord>();
 
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();

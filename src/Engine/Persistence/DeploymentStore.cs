@@ -1,3 +1,4 @@
+using Cutover.Engine.Analysis;
 using Cutover.Engine.Deployments;
 using Cutover.Engine.Events;
 using Cutover.Engine.Persistence.Entities;
@@ -35,12 +36,21 @@ public sealed class DeploymentStore(IDbContextFactory<CutoverDbContext> dbFactor
         DeploymentStatus status,
         string? message,
         CancellationToken cancellationToken,
-        string? error = null)
+        string? error = null,
+        RolloutPosition? position = null)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var record = await db.Deployments.Include(d => d.Steps).SingleAsync(d => d.Id == id, cancellationToken);
+        var record = await db.Deployments.Include(d => d.Steps).Include(d => d.Analyses).SingleAsync(d => d.Id == id, cancellationToken);
         record.Status = status;
+        if (position is not null)
+        {
+            // In the same save as the step: a restart finds the weight that the stored status says is in effect.
+            record.CanaryStep = position.CanaryStep;
+            record.CanaryWeight = position.CanaryWeight;
+            record.WatchUntil = position.WatchUntil?.UtcDateTime;
+        }
+
         record.Steps.Add(new DeploymentStep { Status = status, At = now, Message = Redact(message) });
         if (status.IsTerminal())
         {
@@ -55,17 +65,42 @@ public sealed class DeploymentStore(IDbContextFactory<CutoverDbContext> dbFactor
         return view;
     }
 
+    /// <summary>Stores one analysis interval of the deployment's new slot and tells the live views.</summary>
+    public async Task<AnalysisView> RecordAnalysisAsync(long id, string app, string phase, int weight, AnalysisResult result, CancellationToken cancellationToken)
+    {
+        var row = new DeploymentAnalysis
+        {
+            DeploymentId = id,
+            Phase = phase,
+            Weight = weight,
+            Start = result.Start.UtcDateTime,
+            End = result.End.UtcDateTime,
+            Outcome = result.Outcome,
+            Requests = result.Requests,
+            Errors = result.Errors,
+            ErrorRate = result.ErrorRate,
+            P95Ms = result.P95Ms,
+            Summary = result.Summary.Length > 500 ? result.Summary[..500] : result.Summary,
+        };
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        db.DeploymentAnalyses.Add(row);
+        await db.SaveChangesAsync(cancellationToken);
+        var view = AnalysisView.From(row);
+        events.Publish(new DeploymentAnalyzed(time.GetUtcNow(), app, id, view));
+        return view;
+    }
+
     public async Task<DeploymentView?> GetAsync(long id, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var record = await db.Deployments.AsNoTracking().Include(d => d.Steps).SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
+        var record = await db.Deployments.AsNoTracking().Include(d => d.Steps).Include(d => d.Analyses).SingleOrDefaultAsync(d => d.Id == id, cancellationToken);
         return record is null ? null : DeploymentView.From(record);
     }
 
     public async Task<DeploymentView?> FindByIdempotencyKeyAsync(string app, string key, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var record = await db.Deployments.AsNoTracking().Include(d => d.Steps)
+        var record = await db.Deployments.AsNoTracking().Include(d => d.Steps).Include(d => d.Analyses)
             .SingleOrDefaultAsync(d => d.App == app && d.IdempotencyKey == key, cancellationToken);
         return record is null ? null : DeploymentView.From(record);
     }
@@ -74,7 +109,7 @@ public sealed class DeploymentStore(IDbContextFactory<CutoverDbContext> dbFactor
     public async Task<DeploymentView?> LastCompletedAsync(string app, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var record = await db.Deployments.AsNoTracking().Include(d => d.Steps)
+        var record = await db.Deployments.AsNoTracking().Include(d => d.Steps).Include(d => d.Analyses)
             .Where(d => d.App == app && d.Status == DeploymentStatus.Completed)
             .OrderByDescending(d => d.Id)
             .FirstOrDefaultAsync(cancellationToken);
@@ -112,7 +147,7 @@ public sealed class DeploymentStore(IDbContextFactory<CutoverDbContext> dbFactor
         }
 
         var total = await query.CountAsync(cancellationToken);
-        var records = await query.Include(d => d.Steps).OrderByDescending(d => d.Id).Skip(skip).Take(take).ToListAsync(cancellationToken);
+        var records = await query.Include(d => d.Steps).Include(d => d.Analyses).OrderByDescending(d => d.Id).Skip(skip).Take(take).ToListAsync(cancellationToken);
         return new DeploymentPage(records.Select(DeploymentView.From).ToArray(), total, skip, take);
     }
 
@@ -152,7 +187,7 @@ public sealed class DeploymentStore(IDbContextFactory<CutoverDbContext> dbFactor
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var terminal = Enum.GetValues<DeploymentStatus>().Where(s => s.IsTerminal()).ToArray();
-        var records = await db.Deployments.AsNoTracking().Include(d => d.Steps)
+        var records = await db.Deployments.AsNoTracking().Include(d => d.Steps).Include(d => d.Analyses)
             .Where(d => !terminal.Contains(d.Status))
             .OrderBy(d => d.Id)
             .ToListAsync(cancellationToken);

@@ -36,6 +36,10 @@ public static class DeploymentsApi
         deployments.MapGet("/{id:long}", GetAsync);
         deployments.MapPost("/{id:long}/cancel", CancelAsync).RequireRateLimiting(MutationRateLimit.PolicyName).AddEndpointFilter<RefusalAudit>()
             .WithSummary("Stop a deployment that has not switched traffic yet.");
+        deployments.MapPost("/{id:long}/promote", PromoteAsync).RequireRateLimiting(MutationRateLimit.PolicyName).AddEndpointFilter<RefusalAudit>()
+            .WithSummary("End a paused wait or a canary step's hold: the next step; ?full=true goes straight to 100%.");
+        deployments.MapPost("/{id:long}/abort", AbortAsync).RequireRateLimiting(MutationRateLimit.PolicyName).AddEndpointFilter<RefusalAudit>()
+            .WithSummary("Stop a deployment at any point before it completes: all traffic back to the old slot at once, the new slot stopped (rolled_back).");
         deployments.MapGet("/{id:long}/events", DeploymentEvents.StreamAsync)
             .WithSummary("Server-sent events of one deployment until it ends.");
         deployments.MapGet("/{id:long}/release-output", ReleaseOutputAsync)
@@ -219,6 +223,50 @@ public static class DeploymentsApi
         if (WaitBound.Parse(context.Request.Query) is { Problem: { } badWait })
         {
             return badWait;
+        }
+
+        var view = WaitBound.Parse(context.Request.Query).Bound is { } bound
+            ? await coordinator.WaitAsync(id, bound, cancellationToken)
+            : await store.GetAsync(id, cancellationToken);
+        return view!.Status.IsTerminal() ? TypedResults.Ok(view) : TypedResults.Json(view, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<IResult> PromoteAsync(long id, HttpContext context, DeploymentCoordinator coordinator, DeploymentStore store, CancellationToken cancellationToken)
+    {
+        var full = false;
+        if (context.Request.Query.TryGetValue("full", out var fullText) && !bool.TryParse(fullText.ToString(), out full))
+        {
+            return ApiProblems.BadRequest($"\"full\" must be true or false; got '{fullText}'.");
+        }
+
+        try
+        {
+            await coordinator.PromoteAsync(id, full, ApiCaller.NameOf(context), ApiCaller.AddressOf(context), cancellationToken);
+        }
+        catch (DeploymentCancelException ex)
+        {
+            RefusalAudit.MarkAudited(context);
+            return await store.GetAsync(id, cancellationToken) is null ? ApiProblems.NotFound(ex.Message) : ApiProblems.Conflict("Cannot promote", ex.Message);
+        }
+
+        return TypedResults.Json(await store.GetAsync(id, cancellationToken), statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<IResult> AbortAsync(long id, HttpContext context, DeploymentCoordinator coordinator, DeploymentStore store, CancellationToken cancellationToken)
+    {
+        if (WaitBound.Parse(context.Request.Query) is { Problem: { } badWait })
+        {
+            return badWait;
+        }
+
+        try
+        {
+            await coordinator.AbortAsync(id, ApiCaller.NameOf(context), ApiCaller.AddressOf(context), cancellationToken);
+        }
+        catch (DeploymentCancelException ex)
+        {
+            RefusalAudit.MarkAudited(context);
+            return await store.GetAsync(id, cancellationToken) is null ? ApiProblems.NotFound(ex.Message) : ApiProblems.Conflict("Cannot abort", ex.Message);
         }
 
         var view = WaitBound.Parse(context.Request.Query).Bound is { } bound

@@ -26,6 +26,8 @@ public sealed class CliApp
             DeployVerbs.Redeploy(runner),
             DeployVerbs.Rollback(runner),
             DeployVerbs.Cancel(runner),
+            DeployVerbs.Promote(runner),
+            DeployVerbs.Abort(runner),
             HistoryVerb.Create(runner),
             HealthVerb.Create(runner),
             LogsVerb.Create(runner),

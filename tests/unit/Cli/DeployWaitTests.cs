@@ -48,6 +48,63 @@ public sealed class DeployWaitTests
     }
 
     [Fact]
+    public async Task Wait_ShowsEachCanaryStep_AndEachAnalysisResult()
+    {
+        static string Canary(params string[] messages) =>
+            Samples.Deployment(status: "canary").Replace(
+                """[{"status":"canary","at":"2026-11-25T10:00:01Z","message":"step canary"}]""",
+                "[" + string.Join(",", messages.Select(m => $$"""{"status":"canary","at":"2026-11-25T10:00:01Z","message":"{{m}}"}""")) + "]",
+                StringComparison.Ordinal);
+        const string Analysis = """{"at":"2026-11-25T10:00:11Z","app":"shop","deploymentId":12,"analysis":{"phase":"canary","weight":10,"start":"2026-11-25T10:00:01Z","end":"2026-11-25T10:00:11Z","outcome":"passed","requests":50,"errors":0,"errorRate":0,"p95Ms":80,"summary":"error rate 0.0% <= 5.0% (0 of 50 requests); p95 80 ms <= 800 ms"}}""";
+        var events = $$$"""
+            event: deployment
+            data: {{{Canary("weight 10%, holding 1m (step 1 of 2)")}}}
+
+            event: analysis
+            data: {{{Analysis}}}
+
+            event: deployment
+            data: {{{Canary("weight 10%, holding 1m (step 1 of 2)", "weight 50%, holding 1m (step 2 of 2)")}}}
+
+            event: deployment
+            data: {{{Samples.Deployment(status: "completed", finishedAt: "2026-11-25T10:02:09Z")}}}
+
+
+            """.ReplaceLineEndings("\n");
+        var api = new FakeApi()
+            .OnJson("POST api/apps/shop/deployments", Samples.Deployment(), HttpStatusCode.Accepted)
+            .OnEvents("GET api/deployments/12/events", events);
+
+        var run = await CliRun.RunAsync(api, "deploy", "shop", "shop:2", "--wait");
+
+        Assert.Equal(
+            [
+                "deployment 12 shop deploy shop:2 -> green: queued (step queued)",
+                "deployment 12 shop deploy shop:2 -> green: canary (weight 10%, holding 1m (step 1 of 2))",
+                "analysis (canary at 10%): passed, error rate 0.0% <= 5.0% (0 of 50 requests); p95 80 ms <= 800 ms",
+                "deployment 12 shop deploy shop:2 -> green: canary (weight 50%, holding 1m (step 2 of 2))",
+                "deployment 12 shop deploy shop:2 -> green: completed (step completed)",
+            ],
+            run.Out.TrimEnd('\n').Split('\n').SkipLast(1));
+    }
+
+    [Fact]
+    public async Task Promote_AndAbort_PostToTheirEndpoints()
+    {
+        var api = new FakeApi()
+            .OnJson("POST api/deployments/12/promote?full=true", Samples.Deployment(status: "canary"), HttpStatusCode.Accepted)
+            .OnJson("POST api/deployments/12/abort", Samples.Deployment(status: "canary"), HttpStatusCode.Accepted);
+
+        var promote = await CliRun.RunAsync(api, "promote", "12", "--full");
+        var abort = await CliRun.RunAsync(api, "abort", "12");
+
+        Assert.True(promote.ExitCode == 0, promote.ToString());
+        Assert.StartsWith("promote requested: deployment 12 shop deploy shop:2 -> green: canary", promote.Out);
+        Assert.True(abort.ExitCode == 0, abort.ToString());
+        Assert.StartsWith("abort requested: deployment 12", abort.Out);
+    }
+
+    [Fact]
     public async Task Wait_OnATerminal_RedrawsTheBusyLine_AndKeepsStepsOnTheirOwnLines()
     {
         var api = new FakeApi()

@@ -19,6 +19,7 @@ internal sealed class DeploymentRecordConfiguration : IEntityTypeConfiguration<D
         builder.Property(d => d.Status).HasConversion<string>().HasMaxLength(16);
         builder.Property(d => d.RequestedBy).HasMaxLength(120);
         builder.HasMany(d => d.Steps).WithOne().HasForeignKey(s => s.DeploymentId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(d => d.Analyses).WithOne().HasForeignKey(a => a.DeploymentId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(d => new { d.App, d.Id });
         builder.HasIndex(d => d.Status);
         builder.Property(d => d.IdempotencyKey).HasMaxLength(200);

@@ -42,4 +42,16 @@ public sealed class DeploymentRecord
     public string? Error { get; set; }
 
     public List<DeploymentStep> Steps { get; set; } = [];
+
+    /// <summary>The canary step under way (0-based), so a restart restores its weight; null before the first step.</summary>
+    public int? CanaryStep { get; set; }
+
+    /// <summary>The new slot's share of new requests in percent while a canary step holds; null when one slot takes all.</summary>
+    public int? CanaryWeight { get; set; }
+
+    /// <summary>When the post-switch watch ends, so a restart resumes only what is left of it.</summary>
+    public DateTime? WatchUntil { get; set; }
+
+    /// <summary>Each analysis interval judged while the new slot took traffic (canary steps and the watch).</summary>
+    public List<DeploymentAnalysis> Analyses { get; set; } = [];
 }

@@ -155,6 +155,58 @@ namespace Cutover.Engine.Persistence.Migrations
                     b.ToTable("containers", (string)null);
                 });
 
+            modelBuilder.Entity("Cutover.Engine.Persistence.Entities.DeploymentAnalysis", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DeploymentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("End")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("ErrorRate")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("Errors")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("P95Ms")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Phase")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Start")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Weight")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeploymentId");
+
+                    b.ToTable("deployment_analyses", (string)null);
+                });
+
             modelBuilder.Entity("Cutover.Engine.Persistence.Entities.DeploymentRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -165,6 +217,12 @@ namespace Cutover.Engine.Persistence.Migrations
                         .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
+
+                    b.Property<int?>("CanaryStep")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("CanaryWeight")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
@@ -217,6 +275,9 @@ namespace Cutover.Engine.Persistence.Migrations
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("WatchUntil")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -364,6 +425,15 @@ namespace Cutover.Engine.Persistence.Migrations
                     b.ToTable("release_outputs", (string)null);
                 });
 
+            modelBuilder.Entity("Cutover.Engine.Persistence.Entities.DeploymentAnalysis", b =>
+                {
+                    b.HasOne("Cutover.Engine.Persistence.Entities.DeploymentRecord", null)
+                        .WithMany("Analyses")
+                        .HasForeignKey("DeploymentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Cutover.Engine.Persistence.Entities.DeploymentStep", b =>
                 {
                     b.HasOne("Cutover.Engine.Persistence.Entities.DeploymentRecord", null)
@@ -384,6 +454,8 @@ namespace Cutover.Engine.Persistence.Migrations
 
             modelBuilder.Entity("Cutover.Engine.Persistence.Entities.DeploymentRecord", b =>
                 {
+                    b.Navigation("Analyses");
+
                     b.Navigation("Steps");
                 });
 #pragma warning restore 612, 618

@@ -88,6 +88,12 @@ public sealed class ApiClient : IDisposable
     public Task<ApiResult<Deployment>> CancelAsync(long id, CancellationToken cancellationToken) =>
         PostAsync<Deployment>($"api/deployments/{id}/cancel", null, null, cancellationToken);
 
+    public Task<ApiResult<Deployment>> PromoteAsync(long id, bool full, CancellationToken cancellationToken) =>
+        PostAsync<Deployment>($"api/deployments/{id}/promote{(full ? "?full=true" : string.Empty)}", null, null, cancellationToken);
+
+    public Task<ApiResult<Deployment>> AbortAsync(long id, CancellationToken cancellationToken) =>
+        PostAsync<Deployment>($"api/deployments/{id}/abort", null, null, cancellationToken);
+
     public Task<ApiResult<AuditVerification>> VerifyAuditAsync(CancellationToken cancellationToken) =>
         GetAsync<AuditVerification>("api/audit/verify", cancellationToken);
 

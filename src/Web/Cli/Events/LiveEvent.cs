@@ -51,6 +51,12 @@ public sealed record DrainCounts(
     public double? SocketDeadlineSeconds => SocketsLeftSeconds ?? SocketSecondsLeft;
 }
 
+/// <summary><c>analysis</c>: an interval of a deployment's new slot was judged (canary step or watch).</summary>
+public sealed record AnalysisEvent(string? App, long DeploymentId, AnalysisLine Analysis) : LiveEvent;
+
+/// <summary>One judged interval: the figures against the thresholds and the verdict.</summary>
+public sealed record AnalysisLine(string? Phase, int Weight, Cutover.Engine.Analysis.AnalysisOutcome Outcome, long Requests, long Errors, double ErrorRate, double? P95Ms, string? Summary);
+
 /// <summary><c>audit</c>: an entry was added to the audit trail.</summary>
 public sealed record AuditEvent(long Id, DateTimeOffset At, string? Actor, string? Action, string? App, long? DeploymentId, string? Detail, string? Outcome) : LiveEvent;
 

@@ -18,6 +18,7 @@ public static class EventLine
             ReleaseEvent e => $"release | {e.Line}",
             HealthEvent e => $"health {e.Slot.Name()}: {Health(e.Result)}",
             DrainEvent e => Drain(e),
+            AnalysisEvent e => $"analysis ({e.Analysis.Phase} at {e.Analysis.Weight}%): {e.Analysis.Outcome.ToString().ToLowerInvariant()}, {e.Analysis.Summary}",
             AuditEvent e => $"audit #{e.Id} {e.Actor} {e.Action}{(e.DeploymentId is { } d ? $" deployment {d}" : "")}: {e.Outcome}{(e.Detail is { Length: > 0 } detail ? $" ({detail})" : "")}",
             ConfigEvent e => e.Accepted
                 ? $"config {e.Path} applied: {string.Join(", ", e.Apps ?? [])}"

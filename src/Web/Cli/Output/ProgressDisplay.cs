@@ -15,18 +15,22 @@ public sealed class ProgressDisplay(TextWriter writer, bool interactive)
     private const string ClearLine = "\r\u001b[K";
 
     private DeploymentStatus? _shownStatus;
+    private int _shownSteps;
     private bool _transientShown;
 
     public void Show(LiveEvent liveEvent)
     {
         if (liveEvent is DeploymentEvent { Deployment: var deployment })
         {
-            if (deployment.Status == _shownStatus)
+            // A new step of the same status (the next canary weight) is a line of its own too.
+            var steps = deployment.Steps?.Count ?? 0;
+            if (deployment.Status == _shownStatus && steps <= _shownSteps)
             {
                 return;
             }
 
             _shownStatus = deployment.Status;
+            _shownSteps = steps;
             WriteLine(EventLine.Deployment(deployment));
             return;
         }
@@ -35,6 +39,13 @@ public sealed class ProgressDisplay(TextWriter writer, bool interactive)
         {
             // The release command's output is read, not watched: each line stays, also on a terminal.
             WriteLine("  " + EventLine.For(liveEvent));
+            return;
+        }
+
+        if (liveEvent is AnalysisEvent)
+        {
+            // Each verdict is kept on screen: it is what a person promotes or aborts on.
+            WriteLine(EventLine.For(liveEvent));
             return;
         }
 

@@ -8,7 +8,7 @@ using Cutover.Web.Cli.Output;
 
 namespace Cutover.Web.Cli.Verbs;
 
-/// <summary><c>deploy</c>, <c>redeploy</c>, <c>rollback</c> and <c>cancel</c>: the verbs that start or stop a deployment.</summary>
+/// <summary><c>deploy</c>, <c>redeploy</c>, <c>rollback</c>, <c>cancel</c>, <c>promote</c> and <c>abort</c>: the verbs that start or stop a deployment.</summary>
 public static class DeployVerbs
 {
     public const int MaxIdempotencyKeyLength = 200;
@@ -114,6 +114,33 @@ public static class DeployVerbs
         {
             var answer = await context.Api.CancelAsync(context.Value(id), cancellationToken);
             context.Out.WriteLine(context.Json ? answer.Json : $"cancel requested: {EventLine.Deployment(answer.Value)}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    public static Command Promote(VerbRunner runner)
+    {
+        var id = new Argument<long>("ID") { Description = "The paused deployment, or the one in a canary step" };
+        var full = new Option<bool>("--full") { Description = "Skip the remaining canary steps: straight to 100%" };
+        var command = new Command("promote", "End a deployment's pause or canary hold: the next step, or with --full the switch to 100%") { id, full };
+        runner.Bind(command, async (context, cancellationToken) =>
+        {
+            var answer = await context.Api.PromoteAsync(context.Value(id), context.Value(full), cancellationToken);
+            context.Out.WriteLine(context.Json ? answer.Json : $"promote requested: {EventLine.Deployment(answer.Value)}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    public static Command Abort(VerbRunner runner)
+    {
+        var id = new Argument<long>("ID") { Description = "The deployment to stop; at any point before it completed" };
+        var command = new Command("abort", "Stop a deployment before it completes: all traffic back to the old slot at once, the new slot stopped (rolled_back)") { id };
+        runner.Bind(command, async (context, cancellationToken) =>
+        {
+            var answer = await context.Api.AbortAsync(context.Value(id), cancellationToken);
+            context.Out.WriteLine(context.Json ? answer.Json : $"abort requested: {EventLine.Deployment(answer.Value)}");
             return ExitCodes.Success;
         });
         return command;

@@ -18,7 +18,7 @@ public sealed class AppsYamlValidationTests : IDisposable
         var problem = Assert.Single(_folder.Problems(Shop + "    replicas: 3\n"));
 
         AssertAt(problem, 6, 5, "apps.shop.replicas");
-        Assert.Equal("unknown key 'replicas'; expected one of: image, pull, listen, slots, container, health, drain, proxy, retain_images, release, analysis", problem.Message);
+        Assert.Equal("unknown key 'replicas'; expected one of: image, pull, listen, slots, container, health, drain, proxy, retain_images, release, promotion, preview, strategy, canary, analysis, watch", problem.Message);
         Assert.Equal($"{_folder.YamlPath}:6:5: apps.shop.replicas: {problem.Message}", problem.ToString());
     }
 

@@ -12,6 +12,7 @@ public sealed class EngineEventNotificationsTests
 {
     [Theory]
     [InlineData(DeploymentStatus.Queued, "deployment.started")]
+    [InlineData(DeploymentStatus.Paused, "deployment.paused")]
     [InlineData(DeploymentStatus.Completed, "deployment.completed")]
     [InlineData(DeploymentStatus.RolledBack, "deployment.rolled_back")]
     [InlineData(DeploymentStatus.Failed, "deployment.failed")]
