@@ -51,7 +51,7 @@ public sealed class CumulativeLatencyTests
                 }
 
                 last = now;
-                readings++;
+                Interlocked.Increment(ref readings);
             }
         });
 
@@ -59,6 +59,9 @@ public sealed class CumulativeLatencyTests
         {
             var endedAt = start + (w * ticksPerWindow);
             Parallel.For(0, PerWindow, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => windows.Record(endedAt, 100 + (i % 2 * 5000), error: false));
+            // The reader reads while windows turn, not only before or after: a window waits (boundedly) for a reading.
+            var seen = Volatile.Read(ref readings);
+            SpinWait.SpinUntil(() => Volatile.Read(ref readings) > seen, TimeSpan.FromSeconds(1));
         }
 
         await done.CancelAsync();
