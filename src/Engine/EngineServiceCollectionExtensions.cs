@@ -69,6 +69,8 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<ContainerOutput>();
 
         services.AddSingleton<PulledImageStore>();
+        services.AddSingleton<MaintenanceStore>();
+        services.AddSingleton<Cutover.Engine.Maintenance.AppMaintenance>();
         services.AddSingleton<ImageRetention>();
         services.AddSingleton<DeploymentRunner>();
         services.AddSingleton<RollbackTargets>();

@@ -21,6 +21,7 @@ public sealed partial class Recovery(
     IContainerRuntime runtime,
     ITrafficSwitch traffic,
     AuditLog audit,
+    Maintenance.AppMaintenance maintenance,
     IOptions<EngineOptions> options,
     ILogger<Recovery> logger)
 {
@@ -36,6 +37,8 @@ public sealed partial class Recovery(
             traffic.Route(spec.Name, active);
             Log.Restored(logger, spec.Name, active?.Name() ?? "nothing");
         }
+
+        await maintenance.RestoreAsync(cancellationToken);
     }
 
     /// <summary>Finishes or rolls back interrupted deployments, removes orphans, and deploys apps that serve nothing.</summary>
