@@ -26,6 +26,7 @@ public sealed class CliApp
             DeployVerbs.Redeploy(runner),
             DeployVerbs.Rollback(runner),
             DeployVerbs.Cancel(runner),
+            MaintenanceVerb.Create(runner),
             HistoryVerb.Create(runner),
             HealthVerb.Create(runner),
             LogsVerb.Create(runner),
