@@ -28,6 +28,8 @@ public sealed partial class Recovery(
     /// <summary>Serves every app from the slot SQLite says is active, without asking Docker (which may be down).</summary>
     public async Task RestoreRoutesAsync(CancellationToken cancellationToken)
     {
+        // Before any listener binds: an app in maintenance never serves a request from its slot in between.
+        await maintenance.RestoreAsync(cancellationToken);
         var states = await state.GetAllAsync(cancellationToken);
         var containers = await state.GetContainersAsync(null, cancellationToken);
         foreach (var spec in config.Current.Apps.Values)
@@ -37,8 +39,6 @@ public sealed partial class Recovery(
             traffic.Route(spec.Name, active);
             Log.Restored(logger, spec.Name, active?.Name() ?? "nothing");
         }
-
-        await maintenance.RestoreAsync(cancellationToken);
     }
 
     /// <summary>Finishes or rolls back interrupted deployments, removes orphans, and deploys apps that serve nothing.</summary>

@@ -38,7 +38,17 @@ public sealed partial class AppMaintenance(
     /// <remarks>Apps no longer in apps.yaml keep theirs too, so that one coming back is still in maintenance until lifted.</remarks>
     public async Task RestoreAsync(CancellationToken cancellationToken)
     {
-        var stored = await store.GetAllAsync(cancellationToken);
+        IReadOnlyDictionary<string, MaintenanceState> stored;
+        try
+        {
+            stored = await store.GetAllAsync(cancellationToken);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex) when (ex.Message.Contains("no such table", StringComparison.Ordinal))
+        {
+            // Taking over from a release before maintenance, on its unmigrated database: it cannot have put any app in maintenance.
+            return;
+        }
+
         foreach (var (app, state) in stored)
         {
             traffic.SetMaintenance(app, NoticeOf(state));
