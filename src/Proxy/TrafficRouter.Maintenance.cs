@@ -40,7 +40,7 @@ public sealed partial class TrafficRouter
     public long GetMaintenanceAnswers(string appName) => _maintenanceAnswers.TryGetValue(appName, out var count) ? count.Value : 0;
 
     /// <summary>The request path of an app's production listener: maintenance first, else forwarded to the routed slot.</summary>
-    private Task ServeAsync(ProxiedApp app, HttpContext context)
+    private Task MaintenanceOrForwardAsync(ProxiedApp app, HttpContext context)
     {
         if (_maintenance.IsEmpty || !_maintenance.TryGetValue(app.Config.App, out var page))
         {

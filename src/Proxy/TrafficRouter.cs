@@ -234,7 +234,7 @@ public sealed partial class TrafficRouter : IAsyncDisposable
 
         try
         {
-            app.Listener = await AppListener.StartAsync(app.Config.Listen, ctx => ServeAsync(app, ctx), _services, _sockets, cancellationToken);
+            app.Listener = await AppListener.StartAsync(app.Config.Listen, ctx => MaintenanceOrForwardAsync(app, ctx), _services, _sockets, cancellationToken);
             app.ListenerError = null;
             Log.Listening(_logger, app.Config.App, app.Listener.BoundTo.ToString());
         }

@@ -71,6 +71,8 @@ public sealed class MaintenanceTests
         var listed = (await host.GetJsonAsync("api/apps")).EnumerateArray().Single(a => a.GetProperty("name").GetString() == app.App);
         Assert.Equal(JsonValueKind.Object, listed.GetProperty("maintenance").ValueKind);
         Assert.Equal(container, await ContainerAsync(app.App));
+        // Three answers so far (text, page, WebSocket), counted apart from the slots.
+        Assert.Contains($"cutover_proxy_maintenance_total{{app=\"{app.App}\"}} 3", await host.Api.GetStringAsync("metrics"));
 
         using (var off = await host.Api.DeleteAsync($"api/apps/{app.App}/maintenance"))
         {
