@@ -71,6 +71,8 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<ContainerOutput>();
 
         services.AddSingleton<PulledImageStore>();
+        services.AddSingleton<MaintenanceStore>();
+        services.AddSingleton<Cutover.Engine.Maintenance.AppMaintenance>();
         services.AddSingleton<ImageRetention>();
         services.AddSingleton<Cutover.Engine.ReleaseCommands.ReleaseOutputs>();
         services.AddSingleton<Cutover.Engine.ReleaseCommands.ReleaseCommand>();

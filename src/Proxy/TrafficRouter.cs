@@ -53,6 +53,7 @@ public sealed partial class TrafficRouter : IAsyncDisposable
         _logger = logger;
         _drainer = new SlotDrainer(time);
         _metrics = new ProxyMetrics(meters, () => _apps.Values);
+        AddMaintenanceMetrics(meters);
     }
 
     /// <summary>Adds an application or applies a changed config to it, (re)binding its listener when the address changed.</summary>
@@ -321,7 +322,7 @@ public sealed partial class TrafficRouter : IAsyncDisposable
 
         try
         {
-            app.Listener = await AppListener.StartAsync(app.Config.Listen, ctx => _forwarder.ForwardAsync(app, ctx), _services, _sockets, cancellationToken);
+            app.Listener = await AppListener.StartAsync(app.Config.Listen, ctx => MaintenanceOrForwardAsync(app, ctx), _services, _sockets, cancellationToken);
             app.ListenerError = null;
             Log.Listening(_logger, app.Config.App, app.Listener.BoundTo.ToString());
         }

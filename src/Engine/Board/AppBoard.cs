@@ -268,6 +268,9 @@ public sealed partial class AppBoard(
             case DrainProgressed p:
                 Update(p.App, card => card with { Drain = p.Status });
                 return;
+            case Maintenance.MaintenanceChanged m:
+                Update(m.App, card => card with { Status = card.Status with { Maintenance = m.Maintenance } });
+                return;
             case ConfigApplied { Accepted: true }:
             case BoardReload:
                 await ApplyConfigAsync(cancellationToken);

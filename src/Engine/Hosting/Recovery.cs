@@ -21,12 +21,15 @@ public sealed partial class Recovery(
     IContainerRuntime runtime,
     ITrafficSwitch traffic,
     AuditLog audit,
+    Maintenance.AppMaintenance maintenance,
     IOptions<EngineOptions> options,
     ILogger<Recovery> logger)
 {
     /// <summary>Serves every app from the slot SQLite says is active, without asking Docker (which may be down).</summary>
     public async Task RestoreRoutesAsync(CancellationToken cancellationToken)
     {
+        // Before any listener binds: an app in maintenance never serves a request from its slot in between.
+        await maintenance.RestoreAsync(cancellationToken);
         var states = await state.GetAllAsync(cancellationToken);
         var containers = await state.GetContainersAsync(null, cancellationToken);
         foreach (var spec in config.Current.Apps.Values)

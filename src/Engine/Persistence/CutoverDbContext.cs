@@ -27,6 +27,7 @@ public sealed class CutoverDbContext(DbContextOptions<CutoverDbContext> options)
     public DbSet<PulledImage> PulledImages => Set<PulledImage>();
 
     public DbSet<ReleaseOutputRecord> ReleaseOutputs => Set<ReleaseOutputRecord>();
+    public DbSet<MaintenanceRecord> Maintenance => Set<MaintenanceRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CutoverDbContext).Assembly);

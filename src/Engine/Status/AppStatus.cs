@@ -17,7 +17,11 @@ public sealed record AppStatus(
     string Listen,
     string? ListenerError,
     long? RunningDeploymentId,
-    IReadOnlyList<SlotStatus> Slots);
+    IReadOnlyList<SlotStatus> Slots)
+{
+    /// <summary>The app's maintenance (its listener answers 503 whatever slot is routed), or null when it serves normally.</summary>
+    public Maintenance.MaintenanceState? Maintenance { get; init; }
+}
 
 /// <summary>One slot of an application.</summary>
 /// <param name="Since">When its container last started (running) or stopped.</param>

@@ -13,7 +13,8 @@ public sealed class AppStatusReader(
     AppStateStore state,
     ITrafficSwitch traffic,
     HealthBoard board,
-    DeploymentCoordinator coordinator)
+    DeploymentCoordinator coordinator,
+    Maintenance.AppMaintenance maintenance)
 {
     public async Task<IReadOnlyList<AppStatus>> ListAsync(CancellationToken cancellationToken)
     {
@@ -70,6 +71,9 @@ public sealed class AppStatusReader(
             served?.Listening ?? spec.Listen.ToString(),
             served?.ListenerError,
             coordinator.RunningFor(app),
-            slots);
+            slots)
+        {
+            Maintenance = maintenance.Get(app),
+        };
     }
 }

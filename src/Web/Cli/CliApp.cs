@@ -28,6 +28,7 @@ public sealed class CliApp
             DeployVerbs.Cancel(runner),
             DeployVerbs.Promote(runner),
             DeployVerbs.Abort(runner),
+            MaintenanceVerb.Create(runner),
             HistoryVerb.Create(runner),
             HealthVerb.Create(runner),
             LogsVerb.Create(runner),

@@ -58,6 +58,7 @@ internal static class ApiComposition
         var api = app.MapGroup(string.Empty).RequireAuthorization();
         api.MapAppsApi();
         api.MapDeploymentsApi();
+        api.MapMaintenanceApi();
         api.MapStatsApi();
         api.MapHostApi();
         api.MapAuditApi();

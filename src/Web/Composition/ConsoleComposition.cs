@@ -21,6 +21,7 @@ internal static class ConsoleComposition
         builder.Services.AddSingleton<AppDetails>();
         builder.Services.AddScoped<ConsoleUser>();
         builder.Services.AddScoped<ConsoleActions>();
+        builder.Services.AddScoped<MaintenanceActions>();
         builder.Services.AddScoped<LiveApps>();
         builder.Services.AddScoped<DeploymentHistory>();
         builder.Services.AddScoped<AuditTrail>();

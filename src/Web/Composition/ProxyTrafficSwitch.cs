@@ -5,6 +5,7 @@ using Cutover.Engine.Traffic;
 using Cutover.Proxy;
 using Cutover.Proxy.Draining;
 using Cutover.Proxy.Forwarding;
+using Cutover.Proxy.Maintenance;
 using Cutover.Proxy.Routing;
 using Cutover.Proxy.Telemetry;
 using Cutover.Proxy.Traffic;
@@ -53,7 +54,10 @@ internal sealed class ProxyTrafficSwitch(TrafficRouter router, TimeProvider time
 
     // Contract of issue 12: implemented by the maintenance work.
 
-    public void SetMaintenance(string app, MaintenanceNotice? notice) => throw new NotSupportedException("Maintenance is not implemented yet.");
+    public void SetMaintenance(string app, MaintenanceNotice? notice) => router.SetMaintenance(
+        app,
+        // Retry-After takes whole seconds; a fraction is rounded up so that no client is told to come back too soon.
+        notice is null ? null : new MaintenancePage(notice.Message, notice.RetryAfter is { } after ? (int)Math.Ceiling(after.TotalSeconds) : null));
 
     public async Task<DrainOutcome> DrainAsync(string app, EngineSlot slot, DrainSpec drain, IProgress<DrainStatus>? progress, CancellationToken cancellationToken)
     {

@@ -17,6 +17,7 @@ public sealed record EventMessage(string Name, string? App, long? DeploymentId, 
         AuditAppended e => new("audit", e.Entry.App, e.Entry.DeploymentId, e.Entry),
         ConfigApplied e => new("config", null, null, new { e.At, e.Path, e.Apps, e.Problems, e.Accepted }),
         AppHealed e => new("heal", e.App, null, new { e.At, e.App, e.Slot, Outcome = e.Outcome.ToString().ToLowerInvariant(), e.Detail }),
+        Engine.Maintenance.MaintenanceChanged e => new("maintenance", e.App, null, new { e.At, e.App, e.Maintenance }),
         _ => null,
     };
 }

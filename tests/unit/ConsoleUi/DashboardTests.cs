@@ -58,6 +58,8 @@ public abstract class DashboardContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<AppDetails>();
         Services.AddScoped<ConsoleUser>();
         Services.AddScoped<ConsoleActions>();
+        Services.AddSingleton(Engine.Get<Cutover.Engine.Maintenance.AppMaintenance>());
+        Services.AddScoped<MaintenanceActions>();
     }
 
     async Task IAsyncLifetime.DisposeAsync()

@@ -380,6 +380,32 @@ namespace Cutover.Engine.Persistence.Migrations
                     b.ToTable("host_instance", (string)null);
                 });
 
+            modelBuilder.Entity("Cutover.Engine.Persistence.Entities.MaintenanceRecord", b =>
+                {
+                    b.Property<string>("App")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("RetryAfterSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Since")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("App");
+
+                    b.ToTable("app_maintenance", (string)null);
+                });
+
             modelBuilder.Entity("Cutover.Engine.Persistence.Entities.PulledImage", b =>
                 {
                     b.Property<string>("App")

@@ -14,7 +14,7 @@ namespace Cutover.Web.Cli.Api;
 /// One client per invocation, disposed with it. Ordinary calls get <see cref="RequestTimeout"/>; streams (deployment
 /// events, audit export) run until they end or the caller cancels.
 /// </remarks>
-public sealed class ApiClient : IDisposable
+public sealed partial class ApiClient : IDisposable
 {
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
