@@ -35,17 +35,12 @@ public sealed partial class DeploymentCoordinator(
     /// <summary>The deployment under way for the app, if any.</summary>
     public long? RunningFor(string app) => _running.TryGetValue(app, out var id) ? id : null;
 
-    /// <summary>Stores the deployment as queued and starts it in the background.</summary>
-    /// <exception cref="UnknownAppException"/>
-    /// <exception cref="DeploymentConflictException"/>
-    /// <exception cref="DeploymentRequestException"/>
-    /// <exception cref="IdempotencyKeyReusedException"/>
-    public async Task<DeploymentAdmission> RequestAsync(DeploymentRequest request, CancellationToken cancellationToken)
+    /// <summary>Stores the deployment as queued and starts it in the background, or says why not (audited either way).</summary>
+    public async Task<Admission> RequestAsync(DeploymentRequest request, CancellationToken cancellationToken)
     {
         if (!config.Current.Apps.TryGetValue(request.App, out var spec))
         {
-            await RefuseAsync(request, $"there is no application named '{request.App}'", cancellationToken);
-            throw new UnknownAppException(request.App);
+            return await RefuseAsync(request, Refusal.UnknownApp(request.App), cancellationToken);
         }
 
         if (await FindReplayAsync(request, cancellationToken) is { } replay)
@@ -65,8 +60,7 @@ public sealed partial class DeploymentCoordinator(
             var running = RunningFor(request.App);
             if (!await WaitForAfterWorkAsync(running, gate, cancellationToken))
             {
-                await RefuseAsync(request, $"deployment {running ?? 0} is under way", cancellationToken);
-                throw new DeploymentConflictException(request.App, running ?? 0);
+                return await RefuseAsync(request, Refusal.UnderWay(request.App, running ?? 0), cancellationToken);
             }
         }
 
@@ -84,40 +78,42 @@ public sealed partial class DeploymentCoordinator(
             _runs[view.Id] = run;
             _tasks[view.Id] = RunAsync(view, spec, run, gate);
             Log.Accepted(logger, request.App, view.Id, view.Image, view.Slot, request.RequestedBy);
-            return new DeploymentAdmission(view, Replayed: false);
+            return new Admission.Accepted(view);
         }
-        catch (Exception ex)
+        catch (DeploymentRequestException ex)
         {
             gate.Release();
-            if (ex is DeploymentRequestException)
-            {
-                await RefuseAsync(request, ex.Message, cancellationToken);
-            }
-
+            return await RefuseAsync(request, Refusal.Of(ex), cancellationToken);
+        }
+        catch
+        {
+            gate.Release();
             throw;
         }
     }
 
-    /// <summary>Stops a deployment that has not switched yet; it ends <see cref="DeploymentStatus.Cancelled"/>.</summary>
-    /// <exception cref="DeploymentCancelException">It is not under way, or has already switched.</exception>
-    public async Task CancelAsync(long id, string requestedBy, string? address, CancellationToken cancellationToken)
+    /// <summary>Stops a deployment that has not switched yet (it ends <see cref="DeploymentStatus.Cancelled"/>), or says why not.</summary>
+    public async Task<Admission> CancelAsync(long id, string requestedBy, string? address, CancellationToken cancellationToken)
     {
         var stored = await deployments.GetAsync(id, cancellationToken);
-        if (!_runs.TryGetValue(id, out var run))
+        if (stored is null || !_runs.TryGetValue(id, out var run))
         {
-            var why = stored is null ? $"There is no deployment {id}." : $"Deployment {id} has already ended: {stored.Status.ToSnakeCase()}.";
-            await audit.AppendAsync(requestedBy, "deployment.cancel", "refused", stored?.App, why, cancellationToken, stored is null ? null : id, address);
-            throw new DeploymentCancelException(why);
+            var refusal = stored is null
+                ? new Refusal(RefusalKind.UnknownDeployment, $"There is no deployment {id}.")
+                : new Refusal(RefusalKind.CannotCancel, $"Deployment {id} has already ended: {stored.Status.ToSnakeCase()}.");
+            await audit.AppendAsync(requestedBy, "deployment.cancel", "refused", stored?.App, refusal.Reason, cancellationToken, stored is null ? null : id, address);
+            return new Admission.Refused(refusal);
         }
 
         if (!run.TryCancel(requestedBy))
         {
             var why = $"Deployment {id} has already switched traffic to its new slot; roll back instead.";
-            await audit.AppendAsync(requestedBy, "deployment.cancel", "refused", stored?.App, why, cancellationToken, id, address);
-            throw new DeploymentCancelException(why);
+            await audit.AppendAsync(requestedBy, "deployment.cancel", "refused", stored.App, why, cancellationToken, id, address);
+            return new Admission.Refused(new Refusal(RefusalKind.CannotCancel, why));
         }
 
-        await audit.AppendAsync(requestedBy, "deployment.cancel", "ok", stored?.App, "cancel requested before the switch", cancellationToken, id, address);
+        await audit.AppendAsync(requestedBy, "deployment.cancel", "ok", stored.App, "cancel requested before the switch", cancellationToken, id, address);
+        return new Admission.Accepted(stored);
     }
 
     /// <summary>Waits until the deployment ends or <paramref name="bound"/> passes; returns it as stored then.</summary>
@@ -193,25 +189,23 @@ public sealed partial class DeploymentCoordinator(
     }
 
     /// <summary>Every refusal is audited here, whoever asked (API, console, engine), so no caller can forget to.</summary>
-    private Task RefuseAsync(DeploymentRequest request, string why, CancellationToken cancellationToken) =>
-        audit.AppendAsync(request.RequestedBy, $"deployment.{request.Kind.ToString().ToLowerInvariant()}", "refused", request.App,
-            (request.Image is not null ? $"{request.Image}: " : request.To is { } to ? $"to {to}: " : string.Empty) + why, cancellationToken, address: request.Address);
+    private async Task<Admission> RefuseAsync(DeploymentRequest request, Refusal refusal, CancellationToken cancellationToken)
+    {
+        await audit.AppendAsync(request.RequestedBy, $"deployment.{request.Kind.ToString().ToLowerInvariant()}", "refused", request.App,
+            (request.Image is not null ? $"{request.Image}: " : request.To is { } to ? $"to {to}: " : string.Empty) + refusal.Reason, cancellationToken, address: request.Address);
+        return new Admission.Refused(refusal);
+    }
 
-    private async Task<DeploymentAdmission?> FindReplayAsync(DeploymentRequest request, CancellationToken cancellationToken)
+    private async Task<Admission?> FindReplayAsync(DeploymentRequest request, CancellationToken cancellationToken)
     {
         if (request.IdempotencyKey is not { } key || await deployments.FindByIdempotencyKeyAsync(request.App, key, cancellationToken) is not { } first)
         {
             return null;
         }
 
-        if (first.Kind != request.Kind || (request.Image is not null && request.Image != first.Image))
-        {
-            var refusal = new IdempotencyKeyReusedException(key, first);
-            await RefuseAsync(request, refusal.Message, cancellationToken);
-            throw refusal;
-        }
-
-        return new DeploymentAdmission(first, Replayed: true);
+        return first.Kind != request.Kind || (request.Image is not null && request.Image != first.Image)
+            ? await RefuseAsync(request, Refusal.KeyReused(key, first), cancellationToken)
+            : new Admission.Accepted(first, Replayed: true);
     }
 
     /// <summary>
