@@ -201,7 +201,7 @@ public sealed partial class AppBoard(
             ? await health.ListAsync(name, active, LatencyWindow, cancellationToken)
             : [];
         // Checks of a deployment's health gate are the new container starting up, not how the serving one is doing.
-        var latencies = checks.Where(c => c.DeploymentId is null).OrderBy(c => c.Id)
+        var latencies = checks.Where(c => c.DeploymentId is null).Reverse()
             .Select(c => c.ToResult())
             .ToArray();
         var finished = await deployments.ListFinishedSinceAsync(name, time.GetUtcNow() - BoardSummary.WeekSpan, cancellationToken);

@@ -35,17 +35,12 @@ public sealed partial class DeploymentCoordinator(
     /// <summary>The deployment under way for the app, if any.</summary>
     public long? RunningFor(string app) => _running.TryGetValue(app, out var id) ? id : null;
 
-    /// <summary>Stores the deployment as queued and starts it in the background.</summary>
-    /// <exception cref="UnknownAppException"/>
-    /// <exception cref="DeploymentConflictException"/>
-    /// <exception cref="DeploymentRequestException"/>
-    /// <exception cref="IdempotencyKeyReusedException"/>
-    public async Task<DeploymentAdmission> RequestAsync(DeploymentRequest request, CancellationToken cancellationToken)
+    /// <summary>Stores the deployment as queued and starts it in the background, or says why not (audited either way).</summary>
+    public async Task<Admission> RequestAsync(DeploymentRequest request, CancellationToken cancellationToken)
     {
         if (!config.Current.Apps.TryGetValue(request.App, out var spec))
         {
-            await RefuseAsync(request, $"there is no application named '{request.App}'", cancellationToken);
-            throw new UnknownAppException(request.App);
+            return await RefuseAsync(request, Refusal.UnknownApp(request.App), cancellationToken);
         }
 
         if (await FindReplayAsync(request, cancellationToken) is { } replay)
@@ -65,8 +60,7 @@ public sealed partial class DeploymentCoordinator(
             var running = RunningFor(request.App);
             if (!await WaitForAfterWorkAsync(running, gate, cancellationToken))
             {
-                await RefuseAsync(request, $"deployment {running ?? 0} is under way", cancellationToken);
-                throw new DeploymentConflictException(request.App, running ?? 0);
+                return await RefuseAsync(request, Refusal.UnderWay(request.App, running ?? 0), cancellationToken);
             }
         }
 
@@ -84,65 +78,82 @@ public sealed partial class DeploymentCoordinator(
             _runs[view.Id] = run;
             _tasks[view.Id] = RunAsync(view, spec, run, gate, (r, ct) => runner.RunAsync(view, spec, r, ct));
             Log.Accepted(logger, request.App, view.Id, view.Image, view.Slot, request.RequestedBy);
-            return new DeploymentAdmission(view, Replayed: false);
+            return new Admission.Accepted(view);
         }
-        catch (Exception ex)
+        catch (DeploymentRequestException ex)
         {
             gate.Release();
-            if (ex is DeploymentRequestException)
-            {
-                await RefuseAsync(request, ex.Message, cancellationToken);
-            }
-
+            return await RefuseAsync(request, Refusal.Of(ex), cancellationToken);
+        }
+        catch
+        {
+            gate.Release();
             throw;
         }
     }
 
-    /// <summary>Stops a deployment that has not switched yet: <see cref="DeploymentStatus.Cancelled"/>, or rolled back once held (paused, canary).</summary>
-    /// <exception cref="DeploymentCancelException">It is not under way, or has already switched.</exception>
-    public async Task CancelAsync(long id, string requestedBy, string? address, CancellationToken cancellationToken)
+    /// <summary>Stops a deployment that has not switched yet: <see cref="DeploymentStatus.Cancelled"/>, or rolled back once held (paused, canary); or says why not.</summary>
+    public async Task<Admission> CancelAsync(long id, string requestedBy, string? address, CancellationToken cancellationToken)
     {
-        var (run, stored) = await FindRunAsync(id, "deployment.cancel", requestedBy, address, cancellationToken);
-        if (!run.TryCancel(requestedBy))
+        var (run, stored, notRunning) = await FindRunAsync(id, "deployment.cancel", RefusalKind.CannotCancel, requestedBy, address, cancellationToken);
+        if (notRunning is not null)
         {
-            var why = $"Deployment {id} has already switched traffic to its new slot; abort it (traffic goes back to the old slot at once) or roll back.";
-            await audit.AppendAsync(requestedBy, "deployment.cancel", "refused", stored?.App, why, cancellationToken, id, address);
-            throw new DeploymentCancelException(why);
+            return notRunning;
         }
 
-        await audit.AppendAsync(requestedBy, "deployment.cancel", "ok", stored?.App, "cancel requested before the switch", cancellationToken, id, address);
+        if (!run!.TryCancel(requestedBy))
+        {
+            var why = $"Deployment {id} has already switched traffic to its new slot; abort it (traffic goes back to the old slot at once) or roll back.";
+            await audit.AppendAsync(requestedBy, "deployment.cancel", "refused", stored.App, why, cancellationToken, id, address);
+            return new Admission.Refused(new Refusal(RefusalKind.CannotCancel, why));
+        }
+
+        await audit.AppendAsync(requestedBy, "deployment.cancel", "ok", stored.App, "cancel requested before the switch", cancellationToken, id, address);
+        return new Admission.Accepted(stored);
     }
 
     /// <summary>
     /// Stops a deployment at any point before its old slot is stopped: before traffic reached the new slot it is a cancel;
     /// after (paused, canary, draining, watching) all new requests go back to the old slot at once and it ends <c>rolled_back</c>.
     /// </summary>
-    /// <exception cref="DeploymentCancelException">It is not under way, or is completing.</exception>
-    public async Task AbortAsync(long id, string requestedBy, string? address, CancellationToken cancellationToken)
+    /// <returns>Refused when it is not under way, or is completing.</returns>
+    public async Task<Admission> AbortAsync(long id, string requestedBy, string? address, CancellationToken cancellationToken)
     {
-        var (run, stored) = await FindRunAsync(id, "deployment.abort", requestedBy, address, cancellationToken);
-        if (run.TryAbort(requestedBy) is { } why)
+        var (run, stored, notRunning) = await FindRunAsync(id, "deployment.abort", RefusalKind.CannotAbort, requestedBy, address, cancellationToken);
+        if (notRunning is not null)
         {
-            await audit.AppendAsync(requestedBy, "deployment.abort", "refused", stored?.App, why, cancellationToken, id, address);
-            throw new DeploymentCancelException(why);
+            return notRunning;
         }
 
-        await audit.AppendAsync(requestedBy, "deployment.abort", "ok", stored?.App, $"abort requested while {stored?.Status.ToSnakeCase() ?? "running"}", cancellationToken, id, address);
+        if (run!.TryAbort(requestedBy) is { } why)
+        {
+            await audit.AppendAsync(requestedBy, "deployment.abort", "refused", stored.App, why, cancellationToken, id, address);
+            return new Admission.Refused(new Refusal(RefusalKind.CannotAbort, why));
+        }
+
+        await audit.AppendAsync(requestedBy, "deployment.abort", "ok", stored.App, $"abort requested while {stored.Status.ToSnakeCase()}", cancellationToken, id, address);
+        return new Admission.Accepted(stored);
     }
 
     /// <summary>Ends a paused wait or a canary step's hold: the next step, or with <paramref name="full"/> straight to 100%.</summary>
-    /// <exception cref="DeploymentCancelException">It is not under way, or not paused nor in a canary step.</exception>
-    public async Task PromoteAsync(long id, bool full, string requestedBy, string? address, CancellationToken cancellationToken)
+    /// <returns>Refused when it is not under way, or not paused nor in a canary step.</returns>
+    public async Task<Admission> PromoteAsync(long id, bool full, string requestedBy, string? address, CancellationToken cancellationToken)
     {
-        var (run, stored) = await FindRunAsync(id, "deployment.promote", requestedBy, address, cancellationToken);
-        if (run.TryPromote(requestedBy, full) is { } why)
+        var (run, stored, notRunning) = await FindRunAsync(id, "deployment.promote", RefusalKind.CannotPromote, requestedBy, address, cancellationToken);
+        if (notRunning is not null)
         {
-            await audit.AppendAsync(requestedBy, "deployment.promote", "refused", stored?.App, why, cancellationToken, id, address);
-            throw new DeploymentCancelException(why);
+            return notRunning;
         }
 
-        var at = stored?.CanaryWeight is { } weight ? $" at {weight}%" : string.Empty;
-        await audit.AppendAsync(requestedBy, "deployment.promote", "ok", stored?.App, (full ? "promoted to 100%" : "promoted to the next step") + at, cancellationToken, id, address);
+        if (run!.TryPromote(requestedBy, full) is { } why)
+        {
+            await audit.AppendAsync(requestedBy, "deployment.promote", "refused", stored.App, why, cancellationToken, id, address);
+            return new Admission.Refused(new Refusal(RefusalKind.CannotPromote, why));
+        }
+
+        var at = stored.CanaryWeight is { } weight ? $" at {weight}%" : string.Empty;
+        await audit.AppendAsync(requestedBy, "deployment.promote", "ok", stored.App, (full ? "promoted to 100%" : "promoted to the next step") + at, cancellationToken, id, address);
+        return new Admission.Accepted(stored);
     }
 
     /// <summary>Takes up a deployment a restart interrupted while paused, in a canary step or watching; its new container runs.</summary>
@@ -163,18 +174,22 @@ public sealed partial class DeploymentCoordinator(
         return true;
     }
 
-    /// <summary>The deployment's run; a request for one that is not under way is audited as refused and thrown.</summary>
-    private async Task<(RunningDeployment Run, DeploymentView? Stored)> FindRunAsync(long id, string action, string requestedBy, string? address, CancellationToken cancellationToken)
+    /// <summary>The deployment's run and stored state; for one that is not under way, the refusal (already audited).</summary>
+    /// <param name="tooLate">The kind of refusal for a deployment that has ended.</param>
+    private async Task<(RunningDeployment? Run, DeploymentView Stored, Admission.Refused? NotRunning)> FindRunAsync(
+        long id, string action, RefusalKind tooLate, string requestedBy, string? address, CancellationToken cancellationToken)
     {
         var stored = await deployments.GetAsync(id, cancellationToken);
-        if (_runs.TryGetValue(id, out var run))
+        if (stored is not null && _runs.TryGetValue(id, out var run))
         {
-            return (run, stored);
+            return (run, stored, null);
         }
 
-        var why = stored is null ? $"There is no deployment {id}." : $"Deployment {id} has already ended: {stored.Status.ToSnakeCase()}.";
-        await audit.AppendAsync(requestedBy, action, "refused", stored?.App, why, cancellationToken, stored is null ? null : id, address);
-        throw new DeploymentCancelException(why);
+        var refusal = stored is null
+            ? new Refusal(RefusalKind.UnknownDeployment, $"There is no deployment {id}.")
+            : new Refusal(tooLate, $"Deployment {id} has already ended: {stored.Status.ToSnakeCase()}.");
+        await audit.AppendAsync(requestedBy, action, "refused", stored?.App, refusal.Reason, cancellationToken, stored is null ? null : id, address);
+        return (null, stored!, new Admission.Refused(refusal));
     }
 
     /// <summary>Waits until the deployment ends or <paramref name="bound"/> passes; returns it as stored then.</summary>
@@ -250,25 +265,23 @@ public sealed partial class DeploymentCoordinator(
     }
 
     /// <summary>Every refusal is audited here, whoever asked (API, console, engine), so no caller can forget to.</summary>
-    private Task RefuseAsync(DeploymentRequest request, string why, CancellationToken cancellationToken) =>
-        audit.AppendAsync(request.RequestedBy, $"deployment.{request.Kind.ToString().ToLowerInvariant()}", "refused", request.App,
-            (request.Image is not null ? $"{request.Image}: " : request.To is { } to ? $"to {to}: " : string.Empty) + why, cancellationToken, address: request.Address);
+    private async Task<Admission> RefuseAsync(DeploymentRequest request, Refusal refusal, CancellationToken cancellationToken)
+    {
+        await audit.AppendAsync(request.RequestedBy, $"deployment.{request.Kind.ToString().ToLowerInvariant()}", "refused", request.App,
+            (request.Image is not null ? $"{request.Image}: " : request.To is { } to ? $"to {to}: " : string.Empty) + refusal.Reason, cancellationToken, address: request.Address);
+        return new Admission.Refused(refusal);
+    }
 
-    private async Task<DeploymentAdmission?> FindReplayAsync(DeploymentRequest request, CancellationToken cancellationToken)
+    private async Task<Admission?> FindReplayAsync(DeploymentRequest request, CancellationToken cancellationToken)
     {
         if (request.IdempotencyKey is not { } key || await deployments.FindByIdempotencyKeyAsync(request.App, key, cancellationToken) is not { } first)
         {
             return null;
         }
 
-        if (first.Kind != request.Kind || (request.Image is not null && request.Image != first.Image))
-        {
-            var refusal = new IdempotencyKeyReusedException(key, first);
-            await RefuseAsync(request, refusal.Message, cancellationToken);
-            throw refusal;
-        }
-
-        return new DeploymentAdmission(first, Replayed: true);
+        return first.Kind != request.Kind || (request.Image is not null && request.Image != first.Image)
+            ? await RefuseAsync(request, Refusal.KeyReused(key, first), cancellationToken)
+            : new Admission.Accepted(first, Replayed: true);
     }
 
     /// <summary>

@@ -224,7 +224,7 @@ public sealed partial class SelfHealer(
         var admission = await coordinator.RequestAsync(
             new DeploymentRequest(app, image, DeploymentKind.Deploy, Requester, $"self-healing: {what}; starting {image}, the desired image ({count})"),
             cancellationToken);
-        _ = FollowReplacementAsync(app, slot, admission.Deployment, what, trigger);
+        _ = FollowReplacementAsync(app, slot, admission.AcceptedDeployment(), what, trigger);
     }
 
     /// <summary>Reports how a replacing deployment ended; a failed one is tried again while the budget lasts.</summary>

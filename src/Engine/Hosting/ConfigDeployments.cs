@@ -36,14 +36,15 @@ public sealed partial class ConfigDeployments(
             return;
         }
 
-        try
+        switch (await coordinator.RequestAsync(new DeploymentRequest(spec.Name, spec.Image, DeploymentKind.Deploy, requester, reason), cancellationToken))
         {
-            await coordinator.RequestAsync(new DeploymentRequest(spec.Name, spec.Image, DeploymentKind.Deploy, requester, reason), cancellationToken);
-            await state.SetConfigImageAsync(spec.Name, spec.Image, cancellationToken);
-        }
-        catch (DeploymentConflictException ex)
-        {
-            await QueueAsync(spec, reason, ex.RunningId, cancellationToken);
+            case Admission.Refused { Refusal: { Kind: RefusalKind.UnderWay, Deployment: var runningId } }:
+                await QueueAsync(spec, reason, runningId ?? 0, cancellationToken);
+                break;
+            case var admission:
+                admission.AcceptedDeployment();
+                await state.SetConfigImageAsync(spec.Name, spec.Image, cancellationToken);
+                break;
         }
     }
 
@@ -145,16 +146,20 @@ public sealed partial class ConfigDeployments(
 
                 try
                 {
-                    await coordinator.RequestAsync(new DeploymentRequest(app, spec.Image, DeploymentKind.Deploy, Requester, next.Reason), stopping);
-                    await state.SetConfigImageAsync(app, spec.Image, stopping);
-                }
-                catch (DeploymentConflictException)
-                {
-                    // Someone else started a deployment first: wait for that one too.
-                    lock (_gate)
+                    var admission = await coordinator.RequestAsync(new DeploymentRequest(app, spec.Image, DeploymentKind.Deploy, Requester, next.Reason), stopping);
+                    if (admission is Admission.Refused { Refusal.Kind: RefusalKind.UnderWay })
                     {
-                        _queued.TryAdd(app, next);
+                        // Someone else started a deployment first: wait for that one too.
+                        lock (_gate)
+                        {
+                            _queued.TryAdd(app, next);
+                        }
+
+                        continue;
                     }
+
+                    admission.AcceptedDeployment();
+                    await state.SetConfigImageAsync(app, spec.Image, stopping);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

@@ -253,13 +253,11 @@ public sealed partial class Recovery(
             // The desired image, not apps.yaml's: a release deployed since must not be undone by a lost container.
             var image = await desired.ImageOfAsync(spec, cancellationToken);
             var reason = $"the {active.Value.Name()} container is gone; starting {image}, the image of the last completed deployment";
-            try
+            var admission = await coordinator.RequestAsync(new DeploymentRequest(spec.Name, image, DeploymentKind.Deploy, "engine", reason), cancellationToken);
+            // Refused as under way: someone asked first; that deployment will do.
+            if (admission is not Admission.Refused { Refusal.Kind: RefusalKind.UnderWay })
             {
-                await coordinator.RequestAsync(new DeploymentRequest(spec.Name, image, DeploymentKind.Deploy, "engine", reason), cancellationToken);
-            }
-            catch (DeploymentConflictException)
-            {
-                // Someone asked first; that deployment will do.
+                admission.AcceptedDeployment();
             }
         }
     }

@@ -59,18 +59,17 @@ public sealed partial class AppMaintenance(
     }
 
     /// <summary>Puts the application in maintenance, or changes the notice of one that already is.</summary>
-    /// <exception cref="UnknownAppException">apps.yaml has no such application.</exception>
-    /// <exception cref="MaintenanceRequestException">The message or the Retry-After is out of bounds.</exception>
+    /// <exception cref="MaintenanceRequestException">apps.yaml has no such application, or the message or the Retry-After is out of bounds.</exception>
     public async Task<MaintenanceOutcome> TurnOnAsync(string app, string? message, TimeSpan? retryAfter, string by, string? address, CancellationToken cancellationToken)
     {
         if (!config.Current.Apps.ContainsKey(app))
         {
-            throw new UnknownAppException(app);
+            throw new MaintenanceRequestException(Refusal.UnknownApp(app));
         }
 
         if ((MaintenanceRules.CheckMessage(message) ?? MaintenanceRules.CheckRetryAfter(retryAfter)) is { } refusal)
         {
-            throw new MaintenanceRequestException(refusal);
+            throw new MaintenanceRequestException(new Refusal(RefusalKind.Invalid, refusal));
         }
 
         await _gate.WaitAsync(cancellationToken);
@@ -96,7 +95,7 @@ public sealed partial class AppMaintenance(
     }
 
     /// <summary>Lifts the application's maintenance; lifting one that is not in maintenance changes nothing and says so.</summary>
-    /// <exception cref="UnknownAppException">apps.yaml has no such application, and it is not in maintenance either.</exception>
+    /// <exception cref="MaintenanceRequestException">apps.yaml has no such application, and it is not in maintenance either.</exception>
     public async Task<MaintenanceOutcome> TurnOffAsync(string app, string by, string? address, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
@@ -106,7 +105,7 @@ public sealed partial class AppMaintenance(
             {
                 return config.Current.Apps.ContainsKey(app)
                     ? new MaintenanceOutcome(app, null, Changed: false, $"{app} is not in maintenance; nothing changed.")
-                    : throw new UnknownAppException(app);
+                    : throw new MaintenanceRequestException(Refusal.UnknownApp(app));
             }
 
             await store.RemoveAsync(app, cancellationToken);

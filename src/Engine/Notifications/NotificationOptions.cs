@@ -13,6 +13,12 @@ public sealed class NotificationOptions
 
     /// <summary>How long one attempt may take before it counts as failed and is tried again.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary><c>app.unhealthy</c> is sent once the serving slot failed this many health checks in a row ...</summary>
+    public int UnhealthyAfterChecks { get; set; } = 3;
+
+    /// <summary>... or has failed them for this long, whichever comes first; a single blip is no alarm.</summary>
+    public TimeSpan UnhealthyAfter { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>One receiver of notifications.</summary>

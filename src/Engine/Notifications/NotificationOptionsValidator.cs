@@ -18,6 +18,16 @@ internal sealed class NotificationOptionsValidator : IValidateOptions<Notificati
             failures.Add($"{NotificationOptions.SectionName}:AttemptTimeout {options.AttemptTimeout} must be between 00:00:01 and 00:05:00.");
         }
 
+        if (options.UnhealthyAfterChecks is < 1 or > 100)
+        {
+            failures.Add($"{NotificationOptions.SectionName}:UnhealthyAfterChecks {options.UnhealthyAfterChecks} must be between 1 and 100.");
+        }
+
+        if (options.UnhealthyAfter < TimeSpan.Zero || options.UnhealthyAfter > TimeSpan.FromHours(1))
+        {
+            failures.Add($"{NotificationOptions.SectionName}:UnhealthyAfter {options.UnhealthyAfter} must be between 00:00:00 and 01:00:00.");
+        }
+
         foreach (var (webhook, index) in options.Webhooks.Select((w, i) => (w, i)))
         {
             var where = $"{NotificationOptions.SectionName}:Webhooks:{index}";

@@ -57,11 +57,15 @@ public sealed partial class WebhookNotifier(
             },
             dropped => Dropped(t, dropped))).ToArray();
         var workers = targets.Select((t, i) => DeliverAsync(t, queues[i].Reader, stoppingToken)).ToArray();
+        var unhealthy = new UnhealthyThreshold(options.Value.UnhealthyAfterChecks, options.Value.UnhealthyAfter);
         try
         {
             await foreach (var engineEvent in _subscription.ReadAllAsync(stoppingToken))
             {
-                if (EngineEventNotifications.From(engineEvent) is not { } notification)
+                // The monitor's health changes are left to the threshold, which counts each check.
+                var notification = engineEvent is AppHealthChanged ? null
+                    : unhealthy.Observe(engineEvent) ?? EngineEventNotifications.From(engineEvent);
+                if (notification is null)
                 {
                     continue;
                 }

@@ -9,8 +9,9 @@ namespace Cutover.Engine.Notifications;
 /// <remarks>
 /// A 2xx delivers it. A 5xx, 408, 429, a refused or broken connection, or no answer within
 /// <see cref="NotificationOptions.AttemptTimeout"/> (10 s by default) is tried again after 1, 2, 4, 8 and 16 s (<see cref="MaxAttempts"/> in all); another
-/// 4xx is the receiver's refusal and is not retried. The body and its signature are computed once, so every
-/// attempt sends the same bytes.
+/// 4xx is the receiver's refusal and is not retried. A 429 or 503 with <c>Retry-After</c> is tried again when the
+/// receiver asked, but never later than the longest backoff (<see cref="MaxBackoff"/>), so one receiver cannot park
+/// its queue for an hour. The body and its signature are computed once, so every attempt sends the same bytes.
 /// </remarks>
 public sealed partial class WebhookSender(
     IHttpClientFactory clients,
@@ -23,6 +24,9 @@ public sealed partial class WebhookSender(
     public const string HttpClientName = "Cutover.Webhooks";
     public const int MaxAttempts = 6;
 
+    /// <summary>The longest wait between two attempts, the one before the last.</summary>
+    public static readonly TimeSpan MaxBackoff = Backoff(MaxAttempts - 1);
+
     /// <summary>The wait after the <paramref name="attempt"/>th attempt failed: 1 s, doubling.</summary>
     public static TimeSpan Backoff(int attempt) => TimeSpan.FromSeconds(1 << (attempt - 1));
 
@@ -34,7 +38,7 @@ public sealed partial class WebhookSender(
         var client = clients.CreateClient(HttpClientName);
         for (var attempt = 1; ; attempt++)
         {
-            var (statusCode, error, retry) = await AttemptAsync(client, target, deliveryId, notification, message, signature, cancellationToken);
+            var (statusCode, error, retry, retryAfter) = await AttemptAsync(client, target, deliveryId, notification, message, signature, cancellationToken);
             var now = time.GetUtcNow();
             if (error is null)
             {
@@ -58,7 +62,7 @@ public sealed partial class WebhookSender(
                 return WebhookDeliveryStatus.Failed;
             }
 
-            var backoff = Backoff(attempt);
+            var backoff = retryAfter is { } asked ? TimeSpan.FromTicks(Math.Clamp(asked.Ticks, 0, MaxBackoff.Ticks)) : Backoff(attempt);
             deliveries.Update(deliveryId, d => d with
             {
                 Status = WebhookDeliveryStatus.Retrying, Attempts = attempt, LastAttemptAt = now, LastStatusCode = statusCode, LastError = error, NextAttemptAt = now + backoff,
@@ -68,7 +72,7 @@ public sealed partial class WebhookSender(
         }
     }
 
-    private async Task<(int? StatusCode, string? Error, bool Retry)> AttemptAsync(
+    private async Task<(int? StatusCode, string? Error, bool Retry, TimeSpan? RetryAfter)> AttemptAsync(
         HttpClient client, WebhookTarget target, long deliveryId, Notification notification, WebhookMessage message, string? signature, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, WithoutUserInfo(target.Url)) { Content = new ByteArrayContent(message.Body) };
@@ -102,20 +106,29 @@ public sealed partial class WebhookSender(
             var status = (int)response.StatusCode;
             if (response.IsSuccessStatusCode)
             {
-                return (status, null, false);
+                return (status, null, false, null);
             }
 
-            return (status, $"status {status}", status is >= 500 or 408 or 429);
+            var retryAfter = status is 429 or 503 ? RetryAfter(response.Headers.RetryAfter) : null;
+            return (status, $"status {status}", status is >= 500 or 408 or 429, retryAfter);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return (null, $"no answer within {limit.TotalSeconds:0.#} s", true);
+            return (null, $"no answer within {limit.TotalSeconds:0.#} s", true, null);
         }
         catch (HttpRequestException ex)
         {
-            return (null, Describe(ex, target), true);
+            return (null, Describe(ex, target), true, null);
         }
     }
+
+    /// <summary>How long the receiver asked to wait (seconds, or a date), or null when it did not say.</summary>
+    private TimeSpan? RetryAfter(RetryConditionHeaderValue? header) => header switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - time.GetUtcNow(),
+        _ => null,
+    };
 
     private static Uri WithoutUserInfo(Uri url) =>
         url.UserInfo.Length == 0 ? url : new UriBuilder(url) { UserName = string.Empty, Password = string.Empty }.Uri;

@@ -26,7 +26,7 @@ public sealed class HealthStore(IDbContextFactory<CutoverDbContext> dbFactory)
     }
 
     /// <summary>The newest checks of an app (optionally of one slot), newest first.</summary>
-    public async Task<IReadOnlyList<HealthCheckRecord>> ListAsync(string app, Slot? slot, int take, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<HealthCheckView>> ListAsync(string app, Slot? slot, int take, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var query = db.HealthChecks.AsNoTracking().Where(h => h.App == app);
@@ -35,7 +35,8 @@ public sealed class HealthStore(IDbContextFactory<CutoverDbContext> dbFactory)
             query = query.Where(h => h.Slot == s);
         }
 
-        return await query.OrderByDescending(h => h.Id).Take(take).ToListAsync(cancellationToken);
+        var rows = await query.OrderByDescending(h => h.Id).Take(take).ToListAsync(cancellationToken);
+        return rows.Select(h => new HealthCheckView(h.At.AsUtc(), h.Slot, h.Healthy, h.StatusCode, h.LatencyMs, h.Error, h.DeploymentId)).ToArray();
     }
 
     /// <summary>Deletes checks older than <paramref name="cutoff"/>; returns how many.</summary>

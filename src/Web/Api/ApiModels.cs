@@ -16,9 +16,6 @@ public sealed record ReasonBody(string? Reason);
 /// <param name="To">The release to go back to: an image reference (a string) or a deployment id (a number); absent means the previous release.</param>
 public sealed record RollbackBody(string? Reason, JsonElement? To);
 
-/// <summary>One stored health check.</summary>
-public sealed record HealthCheckView(DateTimeOffset At, Slot Slot, bool Healthy, int? StatusCode, double LatencyMs, string? Error, long? DeploymentId);
-
 /// <summary>The tail of a slot container's output.</summary>
 public sealed record ContainerLogsView(string App, Slot Slot, string ContainerId, IReadOnlyList<string> Lines);
 

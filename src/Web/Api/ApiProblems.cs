@@ -1,5 +1,4 @@
 using Cutover.Engine.Deployments;
-using Cutover.Engine.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cutover.Web.Api;
@@ -22,29 +21,31 @@ internal static class ApiProblems
     public static ProblemHttpResult RuntimeUnavailable(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Container runtime unavailable", detail: detail);
 
-    /// <summary>Maps what <see cref="DeploymentCoordinator.RequestAsync"/> refuses with.</summary>
-    public static ProblemHttpResult From(Exception refusal) => refusal switch
+    /// <summary>The one mapping of the coordinator's refusals (deploy, redeploy, rollback, cancel) to problems.</summary>
+    public static ProblemHttpResult From(Refusal refusal) => refusal.Kind switch
     {
-        UnknownAppException e => UnknownApp(e.App),
-        DeploymentConflictException e => TypedResults.Problem(
+        RefusalKind.UnknownApp => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown application", detail: refusal.Reason),
+        RefusalKind.UnderWay => TypedResults.Problem(
             statusCode: StatusCodes.Status409Conflict,
             title: "Deployment under way",
-            detail: e.Message,
-            extensions: new Dictionary<string, object?> { ["runningDeployment"] = $"/api/deployments/{e.RunningId}" }),
-        IdempotencyKeyReusedException e => TypedResults.Problem(
+            detail: refusal.Reason,
+            extensions: new Dictionary<string, object?> { ["runningDeployment"] = $"/api/deployments/{refusal.Deployment}" }),
+        RefusalKind.KeyReused => TypedResults.Problem(
             statusCode: StatusCodes.Status422UnprocessableEntity,
             title: "Idempotency key reused",
-            detail: e.Message,
-            extensions: new Dictionary<string, object?> { ["firstDeployment"] = $"/api/deployments/{e.First.Id}" }),
-        RollbackTargetException e => e.Refusal switch
+            detail: refusal.Reason,
+            extensions: new Dictionary<string, object?> { ["firstDeployment"] = $"/api/deployments/{refusal.Deployment}" }),
+        RefusalKind.NoRollbackTarget => refusal.Rollback switch
         {
-            RollbackRefusal.UnknownDeployment => NotFound(e.Message),
-            RollbackRefusal.OtherApp => BadRequest(e.Message),
-            RollbackRefusal.NoEarlierRelease => Conflict("No earlier release", e.Message),
-            _ => Conflict("Cannot roll back there", e.Message),
+            RollbackRefusal.UnknownDeployment => NotFound(refusal.Reason),
+            RollbackRefusal.OtherApp => BadRequest(refusal.Reason),
+            RollbackRefusal.NoEarlierRelease => Conflict("No earlier release", refusal.Reason),
+            _ => Conflict("Cannot roll back there", refusal.Reason),
         },
-        DeploymentRequestException e => BadRequest(e.Message),
-        ContainerRuntimeException e => RuntimeUnavailable(e.Message),
-        _ => throw refusal,
+        RefusalKind.UnknownDeployment => NotFound(refusal.Reason),
+        RefusalKind.CannotCancel => Conflict("Cannot cancel", refusal.Reason),
+        RefusalKind.CannotPromote => Conflict("Cannot promote", refusal.Reason),
+        RefusalKind.CannotAbort => Conflict("Cannot abort", refusal.Reason),
+        _ => BadRequest(refusal.Reason),
     };
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Cutover.Engine.Board;
 using Cutover.Engine.Configuration;
+using Cutover.Engine.Health;
 using Cutover.Engine.Model;
 using Cutover.Engine.Persistence;
 using Cutover.Engine.Runtime;
@@ -54,9 +55,8 @@ public static class AppsApi
             return bad;
         }
 
-        var rows = await health.ListAsync(app, which, Math.Clamp(limit, 1, MaxHealthRows), cancellationToken);
-        return TypedResults.Ok(rows.Select(r => new HealthCheckView(
-            r.At.AsUtc(), r.Slot, r.Healthy, r.StatusCode, Math.Round(r.LatencyMs, 2), r.Error, r.DeploymentId)).ToArray());
+        var checks = await health.ListAsync(app, which, Math.Clamp(limit, 1, MaxHealthRows), cancellationToken);
+        return TypedResults.Ok(checks.Select(c => c with { LatencyMs = Math.Round(c.LatencyMs, 2) }).ToArray());
     }
 
     private static async Task<Results<Ok<ContainerLogsView>, ProblemHttpResult, FollowedLogs>> LogsAsync(

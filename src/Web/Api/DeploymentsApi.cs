@@ -47,7 +47,7 @@ public static class DeploymentsApi
         return routes;
     }
 
-    private static async Task<IResult> DeployAsync(string app, HttpContext context, DeploymentCoordinator coordinator, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<DeploymentView>, Accepted<DeploymentView>, ProblemHttpResult>> DeployAsync(string app, HttpContext context, DeploymentCoordinator coordinator, CancellationToken cancellationToken)
     {
         var body = await RequestBody.ReadAsync<DeployBody>(context, required: true, cancellationToken);
         if (body.Problem is { } bad)
@@ -73,10 +73,10 @@ public static class DeploymentsApi
         return await RequestAsync(context, coordinator, app, image, DeploymentKind.Deploy, body.Value.Reason, metadata, cancellationToken);
     }
 
-    private static Task<IResult> RedeployAsync(string app, HttpContext context, DeploymentCoordinator coordinator, CancellationToken cancellationToken) =>
+    private static Task<Results<Ok<DeploymentView>, Accepted<DeploymentView>, ProblemHttpResult>> RedeployAsync(string app, HttpContext context, DeploymentCoordinator coordinator, CancellationToken cancellationToken) =>
         RequestWithReasonAsync(app, context, coordinator, DeploymentKind.Redeploy, "redeploy requested", cancellationToken);
 
-    private static async Task<IResult> RollbackAsync(string app, HttpContext context, DeploymentCoordinator coordinator, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<DeploymentView>, Accepted<DeploymentView>, ProblemHttpResult>> RollbackAsync(string app, HttpContext context, DeploymentCoordinator coordinator, CancellationToken cancellationToken)
     {
         var body = await RequestBody.ReadAsync<RollbackBody>(context, required: false, cancellationToken);
         if (body.Problem is { } bad)
@@ -110,7 +110,7 @@ public static class DeploymentsApi
         }
         catch (DeploymentRequestException ex)
         {
-            return ApiProblems.From(ex);
+            return ApiProblems.From(Refusal.Of(ex));
         }
     }
 
@@ -138,14 +138,14 @@ public static class DeploymentsApi
         }
     }
 
-    private static async Task<IResult> RequestWithReasonAsync(
+    private static async Task<Results<Ok<DeploymentView>, Accepted<DeploymentView>, ProblemHttpResult>> RequestWithReasonAsync(
         string app, HttpContext context, DeploymentCoordinator coordinator, DeploymentKind kind, string defaultReason, CancellationToken cancellationToken)
     {
         var body = await RequestBody.ReadAsync<ReasonBody>(context, required: false, cancellationToken);
         return body.Problem ?? await RequestAsync(context, coordinator, app, null, kind, body.Value?.Reason ?? defaultReason, null, cancellationToken);
     }
 
-    private static async Task<IResult> RequestAsync(
+    private static async Task<Results<Ok<DeploymentView>, Accepted<DeploymentView>, ProblemHttpResult>> RequestAsync(
         HttpContext context,
         DeploymentCoordinator coordinator,
         string app,
@@ -171,21 +171,17 @@ public static class DeploymentsApi
             return ApiProblems.BadRequest(badKey);
         }
 
-        DeploymentAdmission admission;
-        try
-        {
-            admission = await coordinator.RequestAsync(
-                new DeploymentRequest(app, image, kind, ApiCaller.NameOf(context), reason, metadata, ApiCaller.AddressOf(context), key, to),
-                cancellationToken);
-        }
-        catch (Exception ex) when (ex is UnknownAppException or DeploymentConflictException or DeploymentRequestException or IdempotencyKeyReusedException)
+        var admission = await coordinator.RequestAsync(
+            new DeploymentRequest(app, image, kind, ApiCaller.NameOf(context), reason, metadata, ApiCaller.AddressOf(context), key, to),
+            cancellationToken);
+        if (admission is not Admission.Accepted accepted)
         {
             RefusalAudit.MarkAudited(context);
-            return ApiProblems.From(ex);
+            return ApiProblems.From(((Admission.Refused)admission).Refusal);
         }
 
-        var view = admission.Deployment;
-        if (admission.Replayed)
+        var view = accepted.Deployment;
+        if (accepted.Replayed)
         {
             context.Response.Headers["Idempotent-Replayed"] = "true";
         }
@@ -197,9 +193,9 @@ public static class DeploymentsApi
 
         var url = $"/api/deployments/{view.Id}";
         context.Response.Headers.Location = url;
-        return view.Status.IsTerminal() || admission.Replayed
+        return view.Status.IsTerminal() || accepted.Replayed
             ? TypedResults.Ok(view)
-            : TypedResults.Json(view, statusCode: StatusCodes.Status202Accepted);
+            : TypedResults.Accepted(url, view);
     }
 
     /// <summary>Why the reason is refused (it is too long), or null.</summary>
@@ -208,16 +204,12 @@ public static class DeploymentsApi
             ? string.Create(CultureInfo.InvariantCulture, $"\"reason\" is {bytes:N0} bytes long; it may be at most {MaxReasonBytes:N0} bytes (1 KB).")
             : null;
 
-    private static async Task<IResult> CancelAsync(long id, HttpContext context, DeploymentCoordinator coordinator, DeploymentStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<DeploymentView>, Accepted<DeploymentView>, ProblemHttpResult>> CancelAsync(long id, HttpContext context, DeploymentCoordinator coordinator, DeploymentStore store, CancellationToken cancellationToken)
     {
-        try
-        {
-            await coordinator.CancelAsync(id, ApiCaller.NameOf(context), ApiCaller.AddressOf(context), cancellationToken);
-        }
-        catch (DeploymentCancelException ex)
+        if (await coordinator.CancelAsync(id, ApiCaller.NameOf(context), ApiCaller.AddressOf(context), cancellationToken) is Admission.Refused refused)
         {
             RefusalAudit.MarkAudited(context);
-            return await store.GetAsync(id, cancellationToken) is null ? ApiProblems.NotFound(ex.Message) : ApiProblems.Conflict("Cannot cancel", ex.Message);
+            return ApiProblems.From(refused.Refusal);
         }
 
         if (WaitBound.Parse(context.Request.Query) is { Problem: { } badWait })
@@ -228,7 +220,8 @@ public static class DeploymentsApi
         var view = WaitBound.Parse(context.Request.Query).Bound is { } bound
             ? await coordinator.WaitAsync(id, bound, cancellationToken)
             : await store.GetAsync(id, cancellationToken);
-        return view!.Status.IsTerminal() ? TypedResults.Ok(view) : TypedResults.Json(view, statusCode: StatusCodes.Status202Accepted);
+        // No Location: the caller named the deployment already.
+        return view!.Status.IsTerminal() ? TypedResults.Ok(view) : TypedResults.Accepted((string?)null, view);
     }
 
     private static async Task<IResult> PromoteAsync(long id, HttpContext context, DeploymentCoordinator coordinator, DeploymentStore store, CancellationToken cancellationToken)
@@ -239,14 +232,10 @@ public static class DeploymentsApi
             return ApiProblems.BadRequest($"\"full\" must be true or false; got '{fullText}'.");
         }
 
-        try
-        {
-            await coordinator.PromoteAsync(id, full, ApiCaller.NameOf(context), ApiCaller.AddressOf(context), cancellationToken);
-        }
-        catch (DeploymentCancelException ex)
+        if (await coordinator.PromoteAsync(id, full, ApiCaller.NameOf(context), ApiCaller.AddressOf(context), cancellationToken) is Admission.Refused refused)
         {
             RefusalAudit.MarkAudited(context);
-            return await store.GetAsync(id, cancellationToken) is null ? ApiProblems.NotFound(ex.Message) : ApiProblems.Conflict("Cannot promote", ex.Message);
+            return ApiProblems.From(refused.Refusal);
         }
 
         return TypedResults.Json(await store.GetAsync(id, cancellationToken), statusCode: StatusCodes.Status202Accepted);
@@ -259,14 +248,10 @@ public static class DeploymentsApi
             return badWait;
         }
 
-        try
-        {
-            await coordinator.AbortAsync(id, ApiCaller.NameOf(context), ApiCaller.AddressOf(context), cancellationToken);
-        }
-        catch (DeploymentCancelException ex)
+        if (await coordinator.AbortAsync(id, ApiCaller.NameOf(context), ApiCaller.AddressOf(context), cancellationToken) is Admission.Refused refused)
         {
             RefusalAudit.MarkAudited(context);
-            return await store.GetAsync(id, cancellationToken) is null ? ApiProblems.NotFound(ex.Message) : ApiProblems.Conflict("Cannot abort", ex.Message);
+            return ApiProblems.From(refused.Refusal);
         }
 
         var view = WaitBound.Parse(context.Request.Query).Bound is { } bound

@@ -38,13 +38,9 @@ public static class MaintenanceApi
             var outcome = await maintenance.TurnOnAsync(app, body.Value?.Message, retryAfter, ApiCaller.NameOf(context), ApiCaller.AddressOf(context), cancellationToken);
             return TypedResults.Ok(MaintenanceView.From(outcome));
         }
-        catch (UnknownAppException ex)
-        {
-            return ApiProblems.UnknownApp(ex.App);
-        }
         catch (MaintenanceRequestException ex)
         {
-            return ApiProblems.BadRequest(ex.Message);
+            return ApiProblems.From(ex.Refusal);
         }
     }
 
@@ -54,9 +50,9 @@ public static class MaintenanceApi
         {
             return TypedResults.Ok(MaintenanceView.From(await maintenance.TurnOffAsync(app, ApiCaller.NameOf(context), ApiCaller.AddressOf(context), cancellationToken)));
         }
-        catch (UnknownAppException ex)
+        catch (MaintenanceRequestException ex)
         {
-            return ApiProblems.UnknownApp(ex.App);
+            return ApiProblems.From(ex.Refusal);
         }
     }
 

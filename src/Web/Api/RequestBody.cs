@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +14,7 @@ internal static class RequestBody
     /// <summary>The largest body the API reads (64 KB): every request it takes is a few small fields.</summary>
     public const long MaxBytes = 64 * 1024;
 
-    public static async Task<(T? Value, IResult? Problem)> ReadAsync<T>(HttpContext context, bool required, CancellationToken cancellationToken)
+    public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpContext context, bool required, CancellationToken cancellationToken)
         where T : class
     {
         var request = context.Request;
@@ -56,7 +57,7 @@ internal static class RequestBody
         }
     }
 
-    private static IResult TooLarge(long? length) => TypedResults.Problem(
+    private static ProblemHttpResult TooLarge(long? length) => TypedResults.Problem(
         statusCode: StatusCodes.Status413PayloadTooLarge,
         title: "Request body too large",
         detail: length is { } bytes

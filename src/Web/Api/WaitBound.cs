@@ -1,9 +1,10 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Cutover.Web.Api;
 
 /// <summary><c>?wait=true&amp;timeout=SECONDS</c>: how long a request may hold its answer until the deployment ends.</summary>
-internal sealed record WaitBound(TimeSpan? Bound, IResult? Problem)
+internal sealed record WaitBound(TimeSpan? Bound, ProblemHttpResult? Problem)
 {
     public const int DefaultSeconds = 300;
     public const int MaxSeconds = 1800;

@@ -23,7 +23,7 @@ public sealed class AppDetails(
     public async Task<IReadOnlyList<HealthResult>> HealthHistoryAsync(string app, Slot slot, CancellationToken cancellationToken)
     {
         var checks = await health.ListAsync(app, slot, HistoryChecks, cancellationToken);
-        return checks.OrderBy(c => c.Id)
+        return checks.Reverse()
             .Select(c => c.ToResult())
             .ToArray();
     }

@@ -32,15 +32,11 @@ public sealed class ConsoleActions(DeploymentCoordinator coordinator, EngineRead
             return starting;
         }
 
-        try
+        return await coordinator.CancelAsync(deploymentId, user.RequestedBy, user.Address, CancellationToken.None) switch
         {
-            await coordinator.CancelAsync(deploymentId, user.RequestedBy, user.Address, CancellationToken.None);
-            return ActionOutcome.Done($"Cancel of deployment {deploymentId} requested.", deploymentId);
-        }
-        catch (DeploymentCancelException ex)
-        {
-            return ActionOutcome.Refused(ex.Message);
-        }
+            Admission.Refused refused => ActionOutcome.Refused(refused.Refusal.Reason),
+            _ => ActionOutcome.Done($"Cancel of deployment {deploymentId} requested.", deploymentId),
+        };
     }
 
     /// <summary>Why an image reference is not valid, or null; the deploy dialog checks as the operator types.</summary>
@@ -60,16 +56,12 @@ public sealed class ConsoleActions(DeploymentCoordinator coordinator, EngineRead
             return starting;
         }
 
-        try
+        return await coordinator.RequestAsync(request, CancellationToken.None) switch
         {
-            var admission = await coordinator.RequestAsync(request, CancellationToken.None);
-            var d = admission.Deployment;
-            return ActionOutcome.Done($"Deployment {d.Id} of {d.Image} to {d.App} started.", d.Id);
-        }
-        catch (Exception ex) when (ex is UnknownAppException or DeploymentConflictException or DeploymentRequestException or IdempotencyKeyReusedException)
-        {
-            return ActionOutcome.Refused(ex.Message);
-        }
+            Admission.Accepted { Deployment: var d } => ActionOutcome.Done($"Deployment {d.Id} of {d.Image} to {d.App} started.", d.Id),
+            Admission.Refused refused => ActionOutcome.Refused(refused.Refusal.Reason),
+            _ => throw new InvalidOperationException("An admission is accepted or refused."),
+        };
     }
 }
 

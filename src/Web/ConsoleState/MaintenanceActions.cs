@@ -26,7 +26,7 @@ public sealed class MaintenanceActions(AppMaintenance maintenance, EngineReadine
         {
             return ActionOutcome.Done((await maintenance.TurnOnAsync(app, message, after, user.RequestedBy, user.Address, CancellationToken.None)).Detail, null);
         }
-        catch (Exception ex) when (ex is UnknownAppException or MaintenanceRequestException)
+        catch (MaintenanceRequestException ex)
         {
             return ActionOutcome.Refused(ex.Message);
         }
@@ -43,7 +43,7 @@ public sealed class MaintenanceActions(AppMaintenance maintenance, EngineReadine
         {
             return ActionOutcome.Done((await maintenance.TurnOffAsync(app, user.RequestedBy, user.Address, CancellationToken.None)).Detail, null);
         }
-        catch (UnknownAppException ex)
+        catch (MaintenanceRequestException ex)
         {
             return ActionOutcome.Refused(ex.Message);
         }

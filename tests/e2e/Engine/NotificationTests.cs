@@ -107,7 +107,9 @@ public sealed class NotificationTests(ITestOutputHelper output)
     {
         await using var receiver = await WebhookReceiver.StartAsync(Secret, () => Task.FromResult(200));
         var app = AppsYaml.Fresh("e2e-notify-crash", DemoImages.V1);
-        await using var host = await HostProcess.StartAsync(app.ToString(), [.. Webhook(receiver), "--Cutover:Notifications:Webhooks:0:Events:0=app.unhealthy,app.healed,app.recovered"]);
+        await using var host = await HostProcess.StartAsync(app.ToString(), [.. Webhook(receiver), "--Cutover:Notifications:Webhooks:0:Events:0=app.unhealthy,app.healed,app.recovered",
+            // A crash healed at once may fail fewer checks than the default threshold; this test is about the events' path.
+            "--Cutover:Notifications:UnhealthyAfterChecks=1"]);
         host.AssertStatus("completed", await host.WaitForAppDeploymentAsync(app.App));
 
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };

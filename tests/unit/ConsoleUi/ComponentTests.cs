@@ -2,6 +2,7 @@ using Bunit;
 using Cutover.Engine.Deployments;
 using Cutover.Engine.Events;
 using Cutover.Engine.Model;
+using Cutover.Engine.Traffic;
 using Cutover.Web.Components.Shared;
 using Cutover.Web.ConsoleState;
 using Microsoft.Extensions.DependencyInjection;
@@ -126,6 +127,29 @@ public sealed class ComponentTests : BunitContext, IAsyncLifetime
 
         Assert.Equal("blue: 3 requests/s, errors 1.7%, p95 12 ms (180 requests in the last minute)", Text(panel.Find("[data-test=slot-figures][data-slot=blue]")));
         Assert.Equal("green: 0.33 requests/s, errors 0%, p95 40 ms (20 requests in the last minute)", Text(panel.Find("[data-test=slot-figures][data-slot=green]")));
+    }
+
+    [Fact]
+    public void SlotTrafficPanel_AFlatZeroErrorRate_IsDrawnClearOfTheBottomEdge_OnAScaleWithLabelledAxes()
+    {
+        var windows = Enumerable.Range(0, 90)
+            .Select(i => new TrafficSample(Samples.Now.AddMinutes(-15) + (i * TrafficSeries.Window), TrafficSeries.Window, 30, 0, 12)).ToArray();
+        var app = Samples.Healthy() with { Traffic = new TrafficSeries(windows, []) };
+
+        var panel = Render<SlotTrafficPanel>(p => p.Add(c => c.App, app));
+
+        var errors = panel.Find("[data-test=traffic-errors]");
+        var height = double.Parse(errors.GetAttribute("height")!, System.Globalization.CultureInfo.InvariantCulture);
+        var ys = errors.QuerySelector("[data-test=traffic-line]")!.GetAttribute("points")!.Split(' ')
+            .Select(p => double.Parse(p.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture)).Distinct().ToArray();
+        // Stroke 1.5 wide: a line at the edge (height - 2, as before) merges with the panel's border.
+        Assert.True(Assert.Single(ys) <= height - 3.5, $"the 0% line is drawn at y={ys[0]} of {height}");
+        var axes = errors.ParentElement!.ParentElement!;
+        Assert.Equal(
+            ("1%", "0%", "15 min ago", "now"),
+            (axes.QuerySelector("[data-test=axis-top]")?.TextContent, axes.QuerySelector("[data-test=axis-zero]")?.TextContent,
+                axes.QuerySelector("[data-test=axis-start]")?.TextContent, axes.QuerySelector("[data-test=axis-end]")?.TextContent));
+        Assert.Equal("3 requests/s", panel.Find("[data-test=traffic-requests]").ParentElement!.ParentElement!.QuerySelector("[data-test=axis-top]")?.TextContent);
     }
 
     [Fact]

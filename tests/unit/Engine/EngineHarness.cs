@@ -117,7 +117,11 @@ internal sealed class EngineHarness : IAsyncDisposable
     }
 
     public async Task<DeploymentView> RequestAsync(string app, string? image = null, DeploymentKind kind = DeploymentKind.Deploy) =>
-        (await Coordinator.RequestAsync(new DeploymentRequest(app, image, kind, "test", "unit test"), CancellationToken.None)).Deployment;
+        (await Coordinator.RequestAsync(new DeploymentRequest(app, image, kind, "test", "unit test"), CancellationToken.None)).AcceptedDeployment();
+
+    /// <summary>Asks for a deployment that must be refused; returns why.</summary>
+    public async Task<Refusal> RefusedAsync(string app, string? image = null, DeploymentKind kind = DeploymentKind.Deploy) =>
+        Assert.IsType<Admission.Refused>(await Coordinator.RequestAsync(new DeploymentRequest(app, image, kind, "test", "unit test"), CancellationToken.None)).Refusal;
 
     public async Task<DeploymentView> DeployAsync(string app, string? image = null, DeploymentKind kind = DeploymentKind.Deploy) =>
         await WaitForEndAsync((await RequestAsync(app, image, kind)).Id);

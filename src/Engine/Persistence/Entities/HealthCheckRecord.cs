@@ -1,4 +1,3 @@
-using Cutover.Engine.Health;
 using Cutover.Engine.Model;
 
 namespace Cutover.Engine.Persistence.Entities;
@@ -24,8 +23,4 @@ public sealed class HealthCheckRecord
 
     /// <summary>Set while the check belongs to a deployment's health gate.</summary>
     public long? DeploymentId { get; set; }
-
-    /// <summary>The stored check as the rest of the engine and the console see it.</summary>
-    public HealthResult ToResult() =>
-        new(At.AsUtc(), Healthy, StatusCode, TimeSpan.FromMilliseconds(LatencyMs), Error);
 }

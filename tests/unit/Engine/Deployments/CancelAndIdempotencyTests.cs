@@ -20,7 +20,7 @@ public sealed class CancelAndIdempotencyTests : IAsyncLifetime
         var running = await _engine.RequestAsync("shop", "demo:v2");
         await WaitForStatusAsync(running.Id, DeploymentStatus.HealthChecking);
 
-        await _engine.Coordinator.CancelAsync(running.Id, "ui:alice", "127.0.0.1", CancellationToken.None);
+        Assert.IsType<Admission.Accepted>(await _engine.Coordinator.CancelAsync(running.Id, "ui:alice", "127.0.0.1", CancellationToken.None));
         var done = await _engine.WaitForEndAsync(running.Id);
 
         Assert.Equal(DeploymentStatus.Cancelled, done.Status);
@@ -38,10 +38,10 @@ public sealed class CancelAndIdempotencyTests : IAsyncLifetime
         var running = await _engine.RequestAsync("shop", "demo:v2");
         await WaitForStatusAsync(running.Id, DeploymentStatus.Draining);
 
-        var refused = await Assert.ThrowsAsync<DeploymentCancelException>(() => _engine.Coordinator.CancelAsync(running.Id, "test", null, CancellationToken.None));
+        var refused = await CancelRefusedAsync(running.Id);
         _engine.Traffic.HoldDrains.SetResult();
 
-        Assert.Contains("already switched", refused.Message);
+        Assert.Contains("already switched", refused.Reason);
         Assert.Equal(DeploymentStatus.Completed, (await _engine.WaitForEndAsync(running.Id)).Status);
         Assert.Equal(Slot.Green, _engine.Traffic.ActiveOf("shop"));
     }
@@ -51,11 +51,12 @@ public sealed class CancelAndIdempotencyTests : IAsyncLifetime
     {
         var done = await _engine.DeployAsync("shop");
 
-        var finished = await Assert.ThrowsAsync<DeploymentCancelException>(() => _engine.Coordinator.CancelAsync(done.Id, "test", null, CancellationToken.None));
-        var unknown = await Assert.ThrowsAsync<DeploymentCancelException>(() => _engine.Coordinator.CancelAsync(9999, "test", null, CancellationToken.None));
+        var finished = await CancelRefusedAsync(done.Id);
+        var unknown = await CancelRefusedAsync(9999);
 
-        Assert.Equal($"Deployment {done.Id} has already ended: completed.", finished.Message);
-        Assert.Equal("There is no deployment 9999.", unknown.Message);
+        Assert.Equal($"Deployment {done.Id} has already ended: completed.", finished.Reason);
+        Assert.Equal("There is no deployment 9999.", unknown.Reason);
+        Assert.Equal((RefusalKind.CannotCancel, RefusalKind.UnknownDeployment), (finished.Kind, unknown.Kind));
     }
 
     [Fact]
@@ -82,9 +83,9 @@ public sealed class CancelAndIdempotencyTests : IAsyncLifetime
         var first = await RequestWithKeyAsync("demo:v1", "k-2");
         await _engine.WaitForEndAsync(first.Deployment.Id);
 
-        var refused = await Assert.ThrowsAsync<IdempotencyKeyReusedException>(() => RequestWithKeyAsync("demo:v2", "k-2"));
+        var refused = Assert.IsType<Admission.Refused>(await RequestAsync("demo:v2", "k-2")).Refusal;
 
-        Assert.Equal(first.Deployment.Id, refused.First.Id);
+        Assert.Equal((RefusalKind.KeyReused, first.Deployment.Id), (refused.Kind, refused.Deployment));
     }
 
     [Fact]
@@ -101,8 +102,13 @@ public sealed class CancelAndIdempotencyTests : IAsyncLifetime
         Assert.True(stats.P95Seconds >= stats.MedianSeconds, $"p95 {stats.P95Seconds} < median {stats.MedianSeconds}");
     }
 
-    private Task<DeploymentAdmission> RequestWithKeyAsync(string image, string key) =>
+    private async Task<Admission.Accepted> RequestWithKeyAsync(string image, string key) => Assert.IsType<Admission.Accepted>(await RequestAsync(image, key));
+
+    private Task<Admission> RequestAsync(string image, string key) =>
         _engine.Coordinator.RequestAsync(new DeploymentRequest("shop", image, DeploymentKind.Deploy, "s3dock", IdempotencyKey: key), CancellationToken.None);
+
+    private async Task<Refusal> CancelRefusedAsync(long id) =>
+        Assert.IsType<Admission.Refused>(await _engine.Coordinator.CancelAsync(id, "test", null, CancellationToken.None)).Refusal;
 
     private async Task WaitForStatusAsync(long id, DeploymentStatus status)
     {

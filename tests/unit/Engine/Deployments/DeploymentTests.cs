@@ -72,9 +72,9 @@ public sealed class DeploymentTests : IAsyncLifetime
         _engine.Probe.Failing[28082] = true;
         var first = await _engine.RequestAsync("shop", "demo:v2");
 
-        var refused = await Assert.ThrowsAsync<DeploymentConflictException>(() => _engine.RequestAsync("shop", "demo:v2"));
+        var refused = await _engine.RefusedAsync("shop", "demo:v2");
 
-        Assert.Equal(first.Id, refused.RunningId);
+        Assert.Equal((RefusalKind.UnderWay, first.Id), (refused.Kind, refused.Deployment));
         await _engine.WaitForEndAsync(first.Id);
     }
 
@@ -124,7 +124,7 @@ public sealed class DeploymentTests : IAsyncLifetime
     [Fact]
     public async Task Deploy_InvalidImageReference_IsRefusedBeforeAnythingIsStored()
     {
-        await Assert.ThrowsAsync<DeploymentRequestException>(() => _engine.RequestAsync("shop", "Not An Image"));
+        Assert.Equal(RefusalKind.Invalid, (await _engine.RefusedAsync("shop", "Not An Image")).Kind);
 
         Assert.Empty((await _engine.Deployments.ListAsync("shop", null, 0, 10, CancellationToken.None)).Items);
     }
@@ -132,7 +132,7 @@ public sealed class DeploymentTests : IAsyncLifetime
     [Fact]
     public async Task Deploy_UnknownApp_IsRefused()
     {
-        await Assert.ThrowsAsync<UnknownAppException>(() => _engine.RequestAsync("nope"));
+        Assert.Equal(RefusalKind.UnknownApp, (await _engine.RefusedAsync("nope")).Kind);
     }
 
     [Fact]
@@ -157,8 +157,9 @@ public sealed class DeploymentTests : IAsyncLifetime
     {
         await _engine.DeployAsync("shop");
 
-        var refused = await Assert.ThrowsAsync<RollbackTargetException>(() => _engine.RequestAsync("shop", kind: DeploymentKind.Rollback));
-        Assert.Contains("shop has no earlier release to roll back to", refused.Message);
+        var refused = await _engine.RefusedAsync("shop", kind: DeploymentKind.Rollback);
+        Assert.Equal((RefusalKind.NoRollbackTarget, RollbackRefusal.NoEarlierRelease), (refused.Kind, refused.Rollback));
+        Assert.Contains("shop has no earlier release to roll back to", refused.Reason);
     }
 
     [Fact]

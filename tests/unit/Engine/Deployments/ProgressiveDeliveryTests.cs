@@ -83,7 +83,7 @@ public sealed class ProgressiveDeliveryTests : IAsyncLifetime
         Assert.Equal((new IPEndPoint(IPAddress.Loopback, 29089), Slot.Green), Traffic.PreviewOf("shop"));
         Assert.Equal(Slot.Blue, Traffic.ActiveOf("shop"));
 
-        await _engine.Coordinator.PromoteAsync(deployment.Id, full: false, "test", null, CancellationToken.None);
+        Assert.IsType<Admission.Accepted>(await _engine.Coordinator.PromoteAsync(deployment.Id, full: false, "test", null, CancellationToken.None));
         var done = await _engine.WaitForEndAsync(deployment.Id);
 
         Assert.Equal(DeploymentStatus.Completed, done.Status);
@@ -100,7 +100,7 @@ public sealed class ProgressiveDeliveryTests : IAsyncLifetime
         var deployment = await _engine.RequestAsync("shop", "demo:v2");
         await WaitForAsync(deployment.Id, d => d.Status == DeploymentStatus.Paused);
 
-        await _engine.Coordinator.AbortAsync(deployment.Id, "test", null, CancellationToken.None);
+        Assert.IsType<Admission.Accepted>(await _engine.Coordinator.AbortAsync(deployment.Id, "test", null, CancellationToken.None));
         var done = await _engine.WaitForEndAsync(deployment.Id);
 
         Assert.Equal(DeploymentStatus.RolledBack, done.Status);
@@ -120,7 +120,7 @@ public sealed class ProgressiveDeliveryTests : IAsyncLifetime
         await WaitForAsync(deployment.Id, d => d.Status == DeploymentStatus.Paused);
         await _engine.Runtime.StopAsync(_engine.Runtime.In("shop", Slot.Green)!.Id, TimeSpan.Zero, CancellationToken.None);
 
-        await _engine.Coordinator.PromoteAsync(deployment.Id, full: false, "test", null, CancellationToken.None);
+        Assert.IsType<Admission.Accepted>(await _engine.Coordinator.PromoteAsync(deployment.Id, full: false, "test", null, CancellationToken.None));
         var done = await _engine.WaitForEndAsync(deployment.Id);
 
         Assert.Equal(DeploymentStatus.RolledBack, done.Status);
@@ -134,10 +134,9 @@ public sealed class ProgressiveDeliveryTests : IAsyncLifetime
     {
         var done = await _engine.DeployAsync("canary");
 
-        var refusal = await Assert.ThrowsAsync<DeploymentCancelException>(() =>
-            _engine.Coordinator.PromoteAsync(done.Id, full: false, "test", null, CancellationToken.None));
+        var refused = Assert.IsType<Admission.Refused>(await _engine.Coordinator.PromoteAsync(done.Id, full: false, "test", null, CancellationToken.None));
 
-        Assert.Equal($"Deployment {done.Id} has already ended: completed.", refusal.Message);
+        Assert.Equal((RefusalKind.CannotPromote, $"Deployment {done.Id} has already ended: completed."), (refused.Refusal.Kind, refused.Refusal.Reason));
     }
 
     [Fact]
@@ -155,7 +154,7 @@ public sealed class ProgressiveDeliveryTests : IAsyncLifetime
             paused.Steps.Where(s => s.Status is DeploymentStatus.Canary or DeploymentStatus.Paused).Select(s => s.Message));
         Assert.Equal(Slot.Blue, Traffic.ActiveOf("canary"));
 
-        await _engine.Coordinator.PromoteAsync(deployment.Id, full: false, "test", null, CancellationToken.None);
+        Assert.IsType<Admission.Accepted>(await _engine.Coordinator.PromoteAsync(deployment.Id, full: false, "test", null, CancellationToken.None));
         var done = await _engine.WaitForEndAsync(deployment.Id);
 
         Assert.Equal(DeploymentStatus.Completed, done.Status);
@@ -173,7 +172,7 @@ public sealed class ProgressiveDeliveryTests : IAsyncLifetime
         var deployment = await _engine.RequestAsync("manual", "demo:v2");
         await WaitForAsync(deployment.Id, d => d.CanaryWeight == 10);
 
-        await _engine.Coordinator.PromoteAsync(deployment.Id, full: true, "test", null, CancellationToken.None);
+        Assert.IsType<Admission.Accepted>(await _engine.Coordinator.PromoteAsync(deployment.Id, full: true, "test", null, CancellationToken.None));
         var done = await _engine.WaitForEndAsync(deployment.Id);
 
         Assert.Equal(DeploymentStatus.Completed, done.Status);
@@ -188,12 +187,12 @@ public sealed class ProgressiveDeliveryTests : IAsyncLifetime
         var deployment = await _engine.RequestAsync("manual", "demo:v2");
         await WaitForAsync(deployment.Id, d => d.CanaryWeight == 10);
 
-        await _engine.Coordinator.PromoteAsync(deployment.Id, full: false, "test", null, CancellationToken.None);
+        Assert.IsType<Admission.Accepted>(await _engine.Coordinator.PromoteAsync(deployment.Id, full: false, "test", null, CancellationToken.None));
         var second = await WaitForAsync(deployment.Id, d => d.CanaryWeight == 50);
 
         Assert.Equal(DeploymentStatus.Paused, second.Status);
         Assert.Equal(new TrafficSplit(Slot.Blue, Slot.Green, 50, Sticky: false), Traffic.SplitOf("manual"));
-        await _engine.Coordinator.PromoteAsync(deployment.Id, full: false, "test", null, CancellationToken.None);
+        Assert.IsType<Admission.Accepted>(await _engine.Coordinator.PromoteAsync(deployment.Id, full: false, "test", null, CancellationToken.None));
         Assert.Equal(DeploymentStatus.Completed, (await _engine.WaitForEndAsync(deployment.Id)).Status);
     }
 
@@ -208,11 +207,11 @@ public sealed class ProgressiveDeliveryTests : IAsyncLifetime
 
         if (cancel)
         {
-            await _engine.Coordinator.CancelAsync(deployment.Id, "test", null, CancellationToken.None);
+            Assert.IsType<Admission.Accepted>(await _engine.Coordinator.CancelAsync(deployment.Id, "test", null, CancellationToken.None));
         }
         else
         {
-            await _engine.Coordinator.AbortAsync(deployment.Id, "test", null, CancellationToken.None);
+            Assert.IsType<Admission.Accepted>(await _engine.Coordinator.AbortAsync(deployment.Id, "test", null, CancellationToken.None));
         }
 
         var done = await _engine.WaitForEndAsync(deployment.Id);
@@ -232,7 +231,7 @@ public sealed class ProgressiveDeliveryTests : IAsyncLifetime
         var deployment = await _engine.RequestAsync("watched", "demo:v2");
         await WaitForAsync(deployment.Id, d => d.Status == DeploymentStatus.Draining);
 
-        await _engine.Coordinator.AbortAsync(deployment.Id, "test", null, CancellationToken.None);
+        Assert.IsType<Admission.Accepted>(await _engine.Coordinator.AbortAsync(deployment.Id, "test", null, CancellationToken.None));
         hold.SetResult();
         var done = await _engine.WaitForEndAsync(deployment.Id);
 
@@ -256,7 +255,7 @@ public sealed class ProgressiveDeliveryTests : IAsyncLifetime
         Assert.NotNull(watching.WatchUntil);
         var startsBefore = _engine.Runtime.Calls.Count(c => c.StartsWith("start", StringComparison.Ordinal));
 
-        await _engine.Coordinator.AbortAsync(deployment.Id, "test", null, CancellationToken.None);
+        Assert.IsType<Admission.Accepted>(await _engine.Coordinator.AbortAsync(deployment.Id, "test", null, CancellationToken.None));
         var done = await _engine.WaitForEndAsync(deployment.Id);
 
         Assert.Equal(DeploymentStatus.RolledBack, done.Status);
@@ -286,9 +285,9 @@ public sealed class ProgressiveDeliveryTests : IAsyncLifetime
         await _engine.DeployAsync("brief");
         var done = await _engine.DeployAsync("brief", "demo:v2");
 
-        var refusal = await Assert.ThrowsAsync<DeploymentCancelException>(() => _engine.Coordinator.AbortAsync(done.Id, "test", null, CancellationToken.None));
+        var refused = Assert.IsType<Admission.Refused>(await _engine.Coordinator.AbortAsync(done.Id, "test", null, CancellationToken.None));
 
-        Assert.Equal($"Deployment {done.Id} has already ended: completed.", refusal.Message);
+        Assert.Equal((RefusalKind.CannotAbort, $"Deployment {done.Id} has already ended: completed."), (refused.Refusal.Kind, refused.Refusal.Reason));
     }
 
     [Fact]
@@ -361,7 +360,7 @@ public sealed class ProgressiveDeliveryTests : IAsyncLifetime
         Assert.Equal(Slot.Blue, Traffic.ActiveOf("shop"));
         Assert.Equal(id, _engine.Coordinator.RunningFor("shop"));
 
-        await _engine.Coordinator.PromoteAsync(id, full: false, "test", null, CancellationToken.None);
+        Assert.IsType<Admission.Accepted>(await _engine.Coordinator.PromoteAsync(id, full: false, "test", null, CancellationToken.None));
         Assert.Equal(DeploymentStatus.Completed, (await _engine.WaitForEndAsync(id)).Status);
         Assert.Equal(Slot.Green, Traffic.ActiveOf("shop"));
     }
@@ -379,7 +378,7 @@ public sealed class ProgressiveDeliveryTests : IAsyncLifetime
         Assert.Equal(new TrafficSplit(Slot.Blue, Slot.Green, 50, Sticky: false), Traffic.SplitOf("manual"));
         Assert.DoesNotContain("split manual Green 10%", Traffic.Calls);
 
-        await _engine.Coordinator.AbortAsync(id, "test", null, CancellationToken.None);
+        Assert.IsType<Admission.Accepted>(await _engine.Coordinator.AbortAsync(id, "test", null, CancellationToken.None));
         Assert.Equal(DeploymentStatus.RolledBack, (await _engine.WaitForEndAsync(id)).Status);
         Assert.Equal(Slot.Blue, Traffic.ActiveOf("manual"));
     }

@@ -98,18 +98,19 @@ public sealed class RollbackTests : IAsyncLifetime
         var notCompleted = await RefusedAsync(RollbackTo.ToDeployment(neverHealthy.Id));
         var serving = await RefusedAsync(RollbackTo.ToDeployment(v2.Id));
         var neverServed = await RefusedAsync(RollbackTo.ToImage("demo:v9"));
-        var invalid = await Assert.ThrowsAsync<DeploymentRequestException>(() => RequestRollbackAsync(RollbackTo.ToImage("Not An Image")));
+        var invalid = await RefusedAsync(RollbackTo.ToImage("Not An Image"));
 
-        Assert.Equal((RollbackRefusal.UnknownDeployment, "There is no deployment 987654."), (unknown.Refusal, unknown.Message));
-        Assert.Equal(RollbackRefusal.OtherApp, otherApp.Refusal);
-        Assert.Contains($"Deployment {blog.Id} is of blog, not shop", otherApp.Message);
-        Assert.Equal(RollbackRefusal.NotCompleted, notCompleted.Refusal);
-        Assert.Contains("never completed, so demo:v3 never served as a release: it ended rolled_back (not healthy", notCompleted.Message);
-        Assert.Equal(RollbackRefusal.AlreadyServing, serving.Refusal);
-        Assert.Contains("shop already serves demo:v2", serving.Message);
-        Assert.Equal(RollbackRefusal.NotARelease, neverServed.Refusal);
-        Assert.Contains("demo:v9 never completed a deployment of shop", neverServed.Message);
-        Assert.Contains("not a valid image reference", invalid.Message);
+        Assert.Equal((RollbackRefusal.UnknownDeployment, "There is no deployment 987654."), (unknown.Rollback, unknown.Reason));
+        Assert.Equal(RollbackRefusal.OtherApp, otherApp.Rollback);
+        Assert.Contains($"Deployment {blog.Id} is of blog, not shop", otherApp.Reason);
+        Assert.Equal(RollbackRefusal.NotCompleted, notCompleted.Rollback);
+        Assert.Contains("never completed, so demo:v3 never served as a release: it ended rolled_back (not healthy", notCompleted.Reason);
+        Assert.Equal(RollbackRefusal.AlreadyServing, serving.Rollback);
+        Assert.Contains("shop already serves demo:v2", serving.Reason);
+        Assert.Equal(RollbackRefusal.NotARelease, neverServed.Rollback);
+        Assert.Contains("demo:v9 never completed a deployment of shop", neverServed.Reason);
+        Assert.Equal(RefusalKind.Invalid, invalid.Kind);
+        Assert.Contains("not a valid image reference", invalid.Reason);
 
         var refusals = (await _engine.Get<AuditLog>().ListAsync(null, null, "shop", 100, CancellationToken.None))
             .Where(a => a.Action == "deployment.rollback" && a.Outcome == "refused").ToArray();
@@ -156,9 +157,12 @@ public sealed class RollbackTests : IAsyncLifetime
     }
 
     private async Task<DeploymentView> RequestRollbackAsync(RollbackTo to) =>
-        (await _engine.Coordinator.RequestAsync(new DeploymentRequest("shop", null, DeploymentKind.Rollback, "test", "unit test", To: to), CancellationToken.None)).Deployment;
+        (await RequestRollbackAdmissionAsync(to)).AcceptedDeployment();
+
+    private Task<Admission> RequestRollbackAdmissionAsync(RollbackTo to) =>
+        _engine.Coordinator.RequestAsync(new DeploymentRequest("shop", null, DeploymentKind.Rollback, "test", "unit test", To: to), CancellationToken.None);
 
     private async Task<DeploymentView> RollBackAsync(RollbackTo to) => await _engine.WaitForEndAsync((await RequestRollbackAsync(to)).Id);
 
-    private Task<RollbackTargetException> RefusedAsync(RollbackTo to) => Assert.ThrowsAsync<RollbackTargetException>(() => RequestRollbackAsync(to));
+    private async Task<Refusal> RefusedAsync(RollbackTo to) => Assert.IsType<Admission.Refused>(await RequestRollbackAdmissionAsync(to)).Refusal;
 }

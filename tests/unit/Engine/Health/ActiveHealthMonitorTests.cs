@@ -104,8 +104,8 @@ public sealed class ActiveHealthMonitorTests : IAsyncLifetime
 
     private ActiveHealthMonitor Monitor() => _engine.Services.GetServices<IHostedService>().OfType<ActiveHealthMonitor>().Single();
 
-    private async Task<IReadOnlyList<Cutover.Engine.Persistence.Entities.HealthCheckRecord>> WaitForChecksAsync(
-        Func<Cutover.Engine.Persistence.Entities.HealthCheckRecord, bool> match)
+    private async Task<IReadOnlyList<HealthCheckView>> WaitForChecksAsync(
+        Func<HealthCheckView, bool> match)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (true)

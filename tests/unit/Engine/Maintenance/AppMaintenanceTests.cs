@@ -87,8 +87,9 @@ public sealed class AppMaintenanceTests : IAsyncLifetime
     [Fact]
     public async Task UnknownApp_IsRefused_BothWays()
     {
-        await Assert.ThrowsAsync<UnknownAppException>(() => Maintenance.TurnOnAsync("nope", null, null, "ops", null, CancellationToken.None));
-        await Assert.ThrowsAsync<UnknownAppException>(() => Maintenance.TurnOffAsync("nope", "ops", null, CancellationToken.None));
+        var on = await Assert.ThrowsAsync<MaintenanceRequestException>(() => Maintenance.TurnOnAsync("nope", null, null, "ops", null, CancellationToken.None));
+        var off = await Assert.ThrowsAsync<MaintenanceRequestException>(() => Maintenance.TurnOffAsync("nope", "ops", null, CancellationToken.None));
+        Assert.Equal((RefusalKind.UnknownApp, RefusalKind.UnknownApp), (on.Refusal.Kind, off.Refusal.Kind));
         Assert.Null(_engine.Traffic.MaintenanceOf("nope"));
     }
 

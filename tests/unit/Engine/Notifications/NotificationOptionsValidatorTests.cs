@@ -45,6 +45,20 @@ public sealed class NotificationOptionsValidatorTests
     }
 
     [Fact]
+    public void Validate_UnhealthyThresholdOutOfRange_NamesItsKeys()
+    {
+        var failures = Failures(new()
+        {
+            ["Cutover:Notifications:UnhealthyAfterChecks"] = "0",
+            ["Cutover:Notifications:UnhealthyAfter"] = "02:00:00",
+        });
+
+        Assert.Equal(
+            ["Cutover:Notifications:UnhealthyAfterChecks 0 must be between 1 and 100.", "Cutover:Notifications:UnhealthyAfter 02:00:00 must be between 00:00:00 and 01:00:00."],
+            failures);
+    }
+
+    [Fact]
     public void Options_AreValidatedWhenTheEngineIsComposed()
     {
         using var services = Compose(new() { ["Cutover:Notifications:Webhooks:0:Url"] = "not a url" });

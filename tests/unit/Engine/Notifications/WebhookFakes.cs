@@ -13,6 +13,9 @@ internal sealed class ScriptedReceiver(Func<int, CancellationToken, Task<HttpSta
 {
     public ConcurrentQueue<ReceivedRequest> Received { get; } = new();
 
+    /// <summary>Adds to the nth answer what a status code alone cannot say, e.g. a Retry-After header.</summary>
+    public Action<int, HttpResponseMessage>? Shape { get; init; }
+
     public static ScriptedReceiver Answering(params HttpStatusCode[] codes) =>
         new((n, _) => Task.FromResult(codes[Math.Min(n, codes.Length - 1)]));
 
@@ -28,7 +31,9 @@ internal sealed class ScriptedReceiver(Func<int, CancellationToken, Task<HttpSta
         var n = Received.Count;
         Received.Enqueue(new ReceivedRequest(request.RequestUri!, request.Headers.ToDictionary(h => h.Key, h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase),
             request.Content?.Headers.ContentType?.ToString(), body));
-        return new HttpResponseMessage(await answer(n, cancellationToken));
+        var response = new HttpResponseMessage(await answer(n, cancellationToken));
+        Shape?.Invoke(n, response);
+        return response;
     }
 }
 

@@ -113,6 +113,40 @@ public sealed class WebhookSenderTests : IDisposable
         Assert.Equal((1, "status 404"), (_deliveries.Snapshot().Single().Attempts, _deliveries.Snapshot().Single().LastError));
     }
 
+    [Fact]
+    public async Task Send_429Or503WithRetryAfter_WaitsAsAsked_ButNoLongerThanTheLongestBackoff()
+    {
+        // 429 asks for 7 s (not the 1 s backoff); 503 names a date two minutes on, bounded to the 16 s backoff.
+        var receiver = new ScriptedReceiver((n, _) => Task.FromResult(n switch { 0 => HttpStatusCode.TooManyRequests, 1 => HttpStatusCode.ServiceUnavailable, _ => HttpStatusCode.OK }))
+        {
+            Shape = (n, response) => response.Headers.RetryAfter = n switch
+            {
+                0 => new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(7)),
+                1 => new System.Net.Http.Headers.RetryConditionHeaderValue(Now.AddSeconds(7 + 120)),
+                _ => null,
+            },
+        };
+        var target = Target("https://hooks.example.com/cutover", null);
+        var id = _deliveries.Add(0, target.ShownUrl, Completed()).Id;
+
+        var sending = Sender(receiver).SendAsync(target, id, Completed(), CancellationToken.None);
+        await AttemptRecordedAsync(1);
+        Assert.Equal(Now.AddSeconds(7), _deliveries.Snapshot().Single().NextAttemptAt);
+        _time.Advance(TimeSpan.FromMilliseconds(6999));
+        await Task.Delay(50);
+        Assert.Single(receiver.Received);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await AttemptRecordedAsync(2);
+        Assert.Equal(Now.AddSeconds(7 + 16), _deliveries.Snapshot().Single().NextAttemptAt);
+        _time.Advance(TimeSpan.FromMilliseconds(15999));
+        await Task.Delay(50);
+        Assert.Equal(2, receiver.Received.Count);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal(WebhookDeliveryStatus.Delivered, await sending.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(3, receiver.Received.Count);
+    }
+
     /// <summary>Waits until the attempt's failure is recorded, and a little more for the backoff's timer to be set.</summary>
     private async Task AttemptRecordedAsync(int attempt)
     {
