@@ -317,12 +317,14 @@ public sealed partial class DeploymentCoordinator(
         }
         finally
         {
-            _running.TryRemove(view.App, out _);
             _runs.TryRemove(view.Id, out _);
             _tasks.TryRemove(view.Id, out _);
             run.MarkEnded();
             run.Dispose();
+            // The gate goes first, and the app's running id only if it is still this one: a request that finds the gate
+            // held meanwhile sees this (ended) deployment and waits for the gate instead of being refused for "deployment 0".
             gate.Release();
+            _running.TryRemove(KeyValuePair.Create(view.App, view.Id));
         }
     }
 

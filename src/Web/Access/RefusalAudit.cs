@@ -18,7 +18,9 @@ internal sealed class RefusalAudit(AuditLog audit) : IEndpointFilter
     {
         var result = await next(context);
         var http = context.HttpContext;
-        if (result is ProblemHttpResult { StatusCode: >= 400 and < 500 } problem && !http.Items.ContainsKey(AuditedKey))
+        // A typed endpoint answers Results<...>: the problem is the result inside it.
+        var answer = result is INestedHttpResult nested ? nested.Result : result;
+        if (answer is ProblemHttpResult { StatusCode: >= 400 and < 500 } problem && !http.Items.ContainsKey(AuditedKey))
         {
             await audit.AppendAsync(
                 ApiCaller.NameOf(http),
