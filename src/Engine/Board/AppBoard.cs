@@ -265,6 +265,12 @@ public sealed partial class AppBoard(
             case HealthChecked h:
                 Update(h.App, card => Checked(card, h));
                 return;
+            case DeploymentAnalyzed a:
+                // Appended from the event itself: each result reaches the console as it comes, without reading SQLite.
+                Update(a.App, card => card.Running is { } r && r.Id == a.DeploymentId && !r.Analyses.Contains(a.Analysis)
+                    ? card with { Running = r with { Analyses = [.. r.Analyses, a.Analysis] } }
+                    : card);
+                return;
             case DrainProgressed p:
                 Update(p.App, card => card with { Drain = p.Status });
                 return;
@@ -367,9 +373,12 @@ public sealed partial class AppBoard(
             InFlight = new InFlight(slots.Sum(s => s.InFlight.Requests), slots.Sum(s => s.InFlight.Sockets)),
             Listen = served.Listening ?? card.Status.Listen,
             ListenerError = served.ListenerError,
+            Split = served.Split,
+            Preview = served.Preview,
         };
         return status.InFlight == card.Status.InFlight && status.Listen == card.Status.Listen
             && status.ListenerError == card.Status.ListenerError && slots.SequenceEqual(card.Status.Slots)
+            && status.Split == card.Status.Split && status.Preview == card.Status.Preview
             ? card
             : card with { Status = status };
     }

@@ -21,6 +21,12 @@ public sealed record AppStatus(
 {
     /// <summary>The app's maintenance (its listener answers 503 whatever slot is routed), or null when it serves normally.</summary>
     public Maintenance.MaintenanceState? Maintenance { get; init; }
+
+    /// <summary>The proxy's share of new requests between the slots while a canary step routes one; null when one slot takes all.</summary>
+    public TrafficSplit? Split { get; init; }
+
+    /// <summary>The address the new slot answers on before promotion (the preview listener), while one is open.</summary>
+    public string? Preview { get; init; }
 }
 
 /// <summary>One slot of an application.</summary>

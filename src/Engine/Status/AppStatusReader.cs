@@ -74,6 +74,8 @@ public sealed class AppStatusReader(
             slots)
         {
             Maintenance = maintenance.Get(app),
+            Split = served?.Split,
+            Preview = served?.Preview,
         };
     }
 }

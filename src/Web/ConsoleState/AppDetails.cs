@@ -20,6 +20,9 @@ public sealed class AppDetails(
 
     public DrainSpec? DrainOf(string app) => config.Current.Apps.TryGetValue(app, out var spec) ? spec.Drain : null;
 
+    /// <summary>The app's spec as apps.yaml says now (canary steps, thresholds, preview), or null when it is gone.</summary>
+    public AppSpec? SpecOf(string app) => config.Current.Apps.GetValueOrDefault(app);
+
     public async Task<IReadOnlyList<HealthResult>> HealthHistoryAsync(string app, Slot slot, CancellationToken cancellationToken)
     {
         var checks = await health.ListAsync(app, slot, HistoryChecks, cancellationToken);

@@ -39,6 +39,36 @@ public sealed class ConsoleActions(DeploymentCoordinator coordinator, EngineRead
         };
     }
 
+    /// <summary>Ends a paused wait or a canary step's hold: the next step, or with <paramref name="full"/> straight to 100%.</summary>
+    public async Task<ActionOutcome> PromoteAsync(long deploymentId, bool full)
+    {
+        if (Starting() is { } starting)
+        {
+            return starting;
+        }
+
+        return await coordinator.PromoteAsync(deploymentId, full, user.RequestedBy, user.Address, CancellationToken.None) switch
+        {
+            Admission.Refused refused => ActionOutcome.Refused(refused.Refusal.Reason),
+            _ => ActionOutcome.Done(full ? $"Deployment {deploymentId} promoted to 100%." : $"Deployment {deploymentId} promoted to its next step.", deploymentId),
+        };
+    }
+
+    /// <summary>Stops a deployment before it completes; once traffic reached the new slot, it goes back to the old one at once.</summary>
+    public async Task<ActionOutcome> AbortAsync(long deploymentId)
+    {
+        if (Starting() is { } starting)
+        {
+            return starting;
+        }
+
+        return await coordinator.AbortAsync(deploymentId, user.RequestedBy, user.Address, CancellationToken.None) switch
+        {
+            Admission.Refused refused => ActionOutcome.Refused(refused.Refusal.Reason),
+            _ => ActionOutcome.Done($"Abort of deployment {deploymentId} requested.", deploymentId),
+        };
+    }
+
     /// <summary>Why an image reference is not valid, or null; the deploy dialog checks as the operator types.</summary>
     public static string? ValidateImage(string? image) =>
         string.IsNullOrWhiteSpace(image) ? "Enter an image, e.g. shop:1.4.2."

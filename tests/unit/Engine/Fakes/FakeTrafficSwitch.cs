@@ -73,6 +73,7 @@ internal sealed class FakeTrafficSwitch : ITrafficSwitch, ITrafficWatch
     {
         _previews[app] = (listen, slot);
         Calls.Enqueue($"preview {app} {slot} {listen}");
+        Push(app);
         return Task.FromResult<string?>(null);
     }
 
@@ -81,6 +82,7 @@ internal sealed class FakeTrafficSwitch : ITrafficSwitch, ITrafficWatch
         if (_previews.TryRemove(app, out _))
         {
             Calls.Enqueue($"stop preview {app}");
+            Push(app);
         }
 
         return Task.CompletedTask;
@@ -130,7 +132,11 @@ internal sealed class FakeTrafficSwitch : ITrafficSwitch, ITrafficWatch
         }
 
         var (blue, green) = _inFlight.GetValueOrDefault(app);
-        return new AppTraffic(a.Listen.ToString(), null, a.Active, a.Ports, blue, green);
+        return new AppTraffic(a.Listen.ToString(), null, a.Active, a.Ports, blue, green)
+        {
+            Split = SplitOf(app),
+            Preview = PreviewOf(app)?.Listen.ToString(),
+        };
     }
 
     /// <summary>As if requests arrived or finished: the new counts are pushed to every watcher.</summary>
