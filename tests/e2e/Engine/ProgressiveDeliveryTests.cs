@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using Cutover.Tests.E2E.Cli;
+using Xunit.Abstractions;
 
 namespace Cutover.Tests.E2E.Engine;
 
@@ -27,6 +28,9 @@ public sealed class ProgressiveDeliveryTests
 
     // No cookies kept: each request is a new client unless it sends a cookie itself.
     private readonly HttpClient _client = new(new SocketsHttpHandler { UseProxy = false, UseCookies = false, PooledConnectionLifetime = TimeSpan.FromSeconds(1) }) { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly ITestOutputHelper _output;
+
+    public ProgressiveDeliveryTests(ITestOutputHelper output) => _output = output;
 
     [Fact]
     public async Task ManualPromotion_PausesWithV2OnThePreviewOnly_AndPromoteSwitches_AndClosesThePreview()
@@ -78,6 +82,7 @@ public sealed class ProgressiveDeliveryTests
 
         // 20% of 300 is 60; a binomial spread of ±7: ±24 is about 3.5 of it, so this fails by chance about once in 2000 runs.
         var v2 = versions.GetValueOrDefault("v2");
+        _output.WriteLine($"new clients at 20%: {string.Join(", ", versions.OrderBy(v => v.Key))}");
         Assert.True(v2 is >= 36 and <= 84, $"v2 got {v2} of {newClients} new clients: {string.Join(", ", versions)}");
         Assert.Equal(newClients, versions.GetValueOrDefault("v1") + v2);
 
@@ -130,6 +135,7 @@ public sealed class ProgressiveDeliveryTests
         var deployment = await host.WaitForDeploymentAsync(id, TimeSpan.FromSeconds(60));
         await load.StopAsync();
 
+        _output.WriteLine($"{deployment.GetProperty("error")}; load: {load}");
         host.AssertStatus("rolled_back", deployment);
         var error = deployment.GetProperty("error").GetString()!;
         Assert.Matches(@"^analysis failed at 50%: error rate 100\.0% \((\d+) of \1\) > 5%", error);
@@ -169,6 +175,7 @@ public sealed class ProgressiveDeliveryTests
         using (var after = await _client.GetAsync(app.Url))
         {
             var firstAnswerTook = firstAnswer.Elapsed;
+            _output.WriteLine($"watching {watchingAfter} after the deploy; v1's first answer after the switch back took {firstAnswerTook}");
             Assert.Equal(HttpStatusCode.OK, after.StatusCode);
             Assert.StartsWith("demo v1", await after.Content.ReadAsStringAsync());
             Assert.True(firstAnswerTook < TimeSpan.FromSeconds(1), $"v1's first answer after the switch back took {firstAnswerTook}");
@@ -176,6 +183,7 @@ public sealed class ProgressiveDeliveryTests
 
         await load.StopAsync();
 
+        _output.WriteLine($"{deployment.GetProperty("error")}; load: {load}");
         host.AssertStatus("rolled_back", deployment);
         Assert.True(watchingAfter < TimeSpan.FromMilliseconds(BreakAfterMs), $"watching only {watchingAfter} after the deploy: the release broke before the switch");
         Assert.Matches(@"^analysis failed during the watch: error rate \d+(\.\d)?% \(\d+ of \d+\) > 5%", deployment.GetProperty("error").GetString());
@@ -231,6 +239,57 @@ public sealed class ProgressiveDeliveryTests
         host.AssertStatus("completed", deployment);
         Assert.StartsWith("demo v2", await _client.GetStringAsync(app.Url));
         await AssertRefusedAsync(preview);
+        Assert.Equal([$"cutover-{app.App}-green"], await RunningContainersAsync(app.App));
+    }
+
+    [Fact]
+    public async Task KillDuringAStickyCanaryPause_Restart_RestoresTheWeightAndTheCookies_AndFullPromoteCompletes()
+    {
+        var app = AppsYaml.Fresh("e2e-pd-canary-restart", DemoImages.V1);
+        await using var host = await HostProcess.StartAsync(Yaml(app, "strategy: canary", "canary:", "  steps:", "    - { weight: 20, pause: manual }", "  sticky: true"));
+        host.AssertStatus("completed", await host.WaitForAppDeploymentAsync(app.App));
+        var id = await host.DeployAsync(app.App, DemoImages.V2);
+        await WaitForStatusAsync(host, id, "paused");
+        var cookies = new Dictionary<string, string>();
+        for (var i = 0; i < 100 && cookies.Count < 2; i++)
+        {
+            using var response = await _client.GetAsync(app.Url);
+            cookies.TryAdd(response.Headers.GetValues("X-Demo-Version").Single(), response.Headers.GetValues("Set-Cookie").Single().Split(';')[0]);
+        }
+
+        Assert.Equal(["v1", "v2"], cookies.Keys.Order());
+
+        await host.KillAsync();
+        await host.StartAsync();
+        await AnswerAsync(app.Url);
+
+        var paused = await host.GetJsonAsync($"api/deployments/{id}");
+        host.AssertStatus("paused", paused);
+        Assert.Equal(20, paused.GetProperty("canaryWeight").GetInt32());
+        var v2 = 0;
+        for (var i = 0; i < 100; i++)
+        {
+            using var response = await _client.GetAsync(app.Url);
+            v2 += response.Headers.GetValues("X-Demo-Version").Single() == "v2" ? 1 : 0;
+        }
+
+        _output.WriteLine($"v2 got {v2} of 100 new clients after the restart");
+        // 20 expected, spread ±4: outside 5-40 the split was not restored (0) or not weighted.
+        Assert.True(v2 is >= 5 and <= 40, $"v2 got {v2} of 100 new clients after the restart");
+        foreach (var (version, cookie) in cookies)
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, app.Url);
+                request.Headers.Add("Cookie", cookie);
+                using var response = await _client.SendAsync(request);
+                Assert.Equal(version, response.Headers.GetValues("X-Demo-Version").Single());
+            }
+        }
+
+        Assert.Equal(HttpStatusCode.Accepted, await PostAsync(host, $"api/deployments/{id}/promote?full=true"));
+        host.AssertStatus("completed", await host.WaitForDeploymentAsync(id));
+        Assert.StartsWith("demo v2", await _client.GetStringAsync(app.Url));
         Assert.Equal([$"cutover-{app.App}-green"], await RunningContainersAsync(app.App));
     }
 
