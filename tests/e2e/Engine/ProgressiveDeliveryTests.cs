@@ -293,6 +293,34 @@ public sealed class ProgressiveDeliveryTests
         Assert.Equal([$"cutover-{app.App}-green"], await RunningContainersAsync(app.App));
     }
 
+    [Fact]
+    public async Task KillDuringTheWatch_Restart_KeepsWatchingWithV1Running_UntilTheStoredEnd_ThenCompletes()
+    {
+        var app = AppsYaml.Fresh("e2e-pd-watch-restart", DemoImages.V1);
+        await using var host = await HostProcess.StartAsync(Yaml(app, "watch:", "  duration: 20s"));
+        host.AssertStatus("completed", await host.WaitForAppDeploymentAsync(app.App));
+        var id = await host.DeployAsync(app.App, DemoImages.V2);
+        var watching = await WaitForStatusAsync(host, id, "watching");
+        var until = watching.GetProperty("watchUntil").GetDateTimeOffset();
+
+        await host.KillAsync();
+        await host.StartAsync();
+
+        Assert.StartsWith("demo v2", await AnswerAsync(app.Url));
+        var resumed = await host.GetJsonAsync($"api/deployments/{id}");
+        host.AssertStatus("watching", resumed);
+        Assert.Equal(until, resumed.GetProperty("watchUntil").GetDateTimeOffset());
+        Assert.Equal([$"cutover-{app.App}-blue", $"cutover-{app.App}-green"], await RunningContainersAsync(app.App));
+
+        var deployment = await host.WaitForDeploymentAsync(id, TimeSpan.FromSeconds(60));
+        var finished = deployment.GetProperty("finishedAt").GetDateTimeOffset();
+
+        host.AssertStatus("completed", deployment);
+        Assert.True(finished >= until, $"finished {finished:O}, before the watch's end {until:O}");
+        Assert.StartsWith("demo v2", await _client.GetStringAsync(app.Url));
+        Assert.Equal([$"cutover-{app.App}-green"], await RunningContainersAsync(app.App));
+    }
+
     private static string Yaml(AppsYaml app, params string[] keys) =>
         "apps:\n" + app.Entry + "\n" + string.Concat(keys.Select(k => "    " + k + "\n"));
 
