@@ -21,7 +21,7 @@ public sealed class ProgressiveDeliveryTests
     internal const string BreaksLaterV2 = "cutover-demo:e2e-breaks-later-v2";
 
     // Long enough for the slot to start, pass its health checks (250 ms × 2) and take the full switch; well short of the watch.
-    private const int BreakAfterMs = 9000;
+    private const int BreakAfterMs = 10_000;
 
     private static readonly SemaphoreSlim Building = new(1, 1);
     private static bool _built;
