@@ -9,8 +9,6 @@ namespace Cutover.Web.Cli;
 /// </summary>
 public sealed class CliApp
 {
-    private static readonly string[] CliOptions = ["--help", "-h", "-?", "--version"];
-
     private readonly CliEnvironment _environment;
 
     public CliApp(CliEnvironment environment)
@@ -44,15 +42,30 @@ public sealed class CliApp
     public RootCommand Root { get; }
 
     /// <summary>
-    /// Whether <paramref name="args"/> ask for the CLI rather than the host: the first is a verb, or the CLI's
-    /// --help/--version. No arguments, or host-style ones (--urls, --Cutover:AppsFile=...), start the host as before.
+    /// Whether <paramref name="args"/> ask for the CLI rather than the host: the first is a verb, one of the CLI's own
+    /// options (--url, --token, --json, --help, --version), or a word that no host argument looks like (a mistyped
+    /// verb gets the CLI's "unrecognized command", not a host started by accident). No arguments, or host-style
+    /// ones (--urls, --Cutover:AppsFile=..., Cutover:AppsFile=...), start the host as before.
     /// </summary>
-    public static bool Handles(IReadOnlyList<string> args) =>
-        args.Count > 0 && (CliOptions.Contains(args[0]) || VerbNames.Contains(args[0]));
+    public static bool Handles(IReadOnlyList<string> args)
+    {
+        if (args.Count == 0)
+        {
+            return false;
+        }
+
+        var first = args[0];
+        var isHostStyle = first.StartsWith('-') || first.StartsWith('/') || first.Contains('=', StringComparison.Ordinal);
+        return VerbNames.Contains(first) || OptionNames.Contains(first.Split('=', 2)[0]) || !isHostStyle;
+    }
 
     /// <summary>The verbs, read from the command tree so the dispatch never disagrees with it.</summary>
     public static IReadOnlySet<string> VerbNames { get; } =
         new CliApp(CliEnvironment.FromProcess()).Root.Subcommands.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The root's options and their aliases (the global ones, --help, --version), read from the command tree too.</summary>
+    private static IReadOnlySet<string> OptionNames { get; } =
+        new CliApp(CliEnvironment.FromProcess()).Root.Options.SelectMany(o => o.Aliases.Append(o.Name)).ToHashSet(StringComparer.Ordinal);
 
     public static Task<int> RunAsync(string[] args) => new CliApp(CliEnvironment.FromProcess()).RunAsync(args, CancellationToken.None);
 

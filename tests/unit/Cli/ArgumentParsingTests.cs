@@ -173,11 +173,16 @@ public sealed class ArgumentParsingTests
     [InlineData(true, "audit", "verify")]
     [InlineData(true, "--help")]
     [InlineData(true, "--version")]
+    [InlineData(true, "--url", "http://127.0.0.1:5190", "history", "shop")]
+    [InlineData(true, "--url=http://127.0.0.1:5190", "status")]
+    [InlineData(true, "--json", "apps")]
+    [InlineData(true, "deployments", "shop")]
     [InlineData(false)]
+    [InlineData(false, "Cutover:AppsFile=/etc/apps.yaml")]
     [InlineData(false, "--urls", "http://0.0.0.0:5080")]
     [InlineData(false, "--Cutover:AppsFile=/etc/apps.yaml")]
     [InlineData(false, "--environment", "Production")]
-    public void Handles_VerbsAndTheClisOwnOptions_LeavesHostArgumentsToTheHost(bool expected, params string[] args) =>
+    public void Handles_VerbsTheClisOwnOptionsAndMistypedVerbs_LeavesHostArgumentsToTheHost(bool expected, params string[] args) =>
         Assert.Equal(expected, CliApp.Handles(args));
 
     private sealed class RecordingHandler(List<Uri> seen) : HttpMessageHandler

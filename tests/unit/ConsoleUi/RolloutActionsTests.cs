@@ -51,7 +51,7 @@ public sealed class RolloutActionsTests : DashboardContext
         Assert.Equal("http://127.0.0.1:29689", page.Find("[data-test=preview-link]").GetAttribute("href"));
         Assert.False(page.Find("[data-test=abort]").HasAttribute("disabled"));
 
-        var asking = page.Find("[data-test=promote]").ClickAsync(new());
+        var asking = page.InvokeAsync(() => page.Find("[data-test=promote]").ClickAsync(new()));
         page.WaitForAssertion(() => Assert.Contains("All new requests go to green (demo:v2) at once; blue is drained and stopped.", page.Find(".mud-dialog").TextContent));
         await AnswerAsync(page, asking, "Promote");
 
@@ -66,7 +66,7 @@ public sealed class RolloutActionsTests : DashboardContext
     {
         var (page, paused) = await PausedAsync("shop");
 
-        var asking = page.Find("[data-test=promote]").ClickAsync(new());
+        var asking = page.InvokeAsync(() => page.Find("[data-test=promote]").ClickAsync(new()));
         page.WaitForAssertion(() => Assert.NotNull(page.Find(".mud-dialog")));
         await AnswerAsync(page, asking, "Keep as is");
 
@@ -81,7 +81,7 @@ public sealed class RolloutActionsTests : DashboardContext
     {
         var (page, paused) = await PausedAsync("shop");
 
-        var asking = page.Find("[data-test=abort]").ClickAsync(new());
+        var asking = page.InvokeAsync(() => page.Find("[data-test=abort]").ClickAsync(new()));
         page.WaitForAssertion(() => Assert.Contains("All new requests go back to blue at once; green (demo:v2) is stopped", page.Find(".mud-dialog").TextContent));
         await AnswerAsync(page, asking, "Abort deployment");
 
@@ -96,12 +96,12 @@ public sealed class RolloutActionsTests : DashboardContext
         var (page, paused) = await PausedAsync("canary");
         page.WaitForAssertion(() => Assert.Equal("step 1 of 2: 10%, waits for promote", page.Find("[data-test=rollout-step]").TextContent.Trim()));
 
-        var asking = page.Find("[data-test=promote]").ClickAsync(new());
+        var asking = page.InvokeAsync(() => page.Find("[data-test=promote]").ClickAsync(new()));
         page.WaitForAssertion(() => Assert.Contains("moves to canary step 2 of 2: 50% of new requests go to green", page.Find(".mud-dialog").TextContent));
         await AnswerAsync(page, asking, "Promote");
         page.WaitForAssertion(() => Assert.Equal("step 2 of 2: 50%, waits for promote", page.Find("[data-test=rollout-step]").TextContent.Trim()), TimeSpan.FromSeconds(10));
 
-        asking = page.Find("[data-test=promote-full]").ClickAsync(new());
+        asking = page.InvokeAsync(() => page.Find("[data-test=promote-full]").ClickAsync(new()));
         page.WaitForAssertion(() => Assert.Contains("All new requests go to green (demo:v2) at once", page.Find(".mud-dialog").TextContent));
         await AnswerAsync(page, asking, "Promote to 100%");
 
@@ -135,7 +135,8 @@ public sealed class RolloutActionsTests : DashboardContext
 
     private static async Task AnswerAsync(IRenderedComponent<DialogHost> page, Task asking, string button)
     {
-        await page.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == button).ClickAsync(new());
+        // Found and clicked on the renderer's dispatcher: a live update between the two would drop the handler.
+        await page.InvokeAsync(() => page.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == button).ClickAsync(new()));
         await asking.WaitAsync(TimeSpan.FromSeconds(10));
     }
 }
