@@ -41,7 +41,10 @@ public static class EngineServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddDbContextFactory<CutoverDbContext>((sp, db) =>
-            db.UseSqlite($"Data Source={Path.GetFullPath(sp.GetRequiredService<IOptions<EngineOptions>>().Value.Database)}"));
+            db.UseSqlite(
+                $"Data Source={Path.GetFullPath(sp.GetRequiredService<IOptions<EngineOptions>>().Value.Database)}",
+                // A deployment's steps and analysis results are two collections: one query each, not their product.
+                sqlite => sqlite.UseQuerySplittingBehavior(QuerySplittingBehavior.SplitQuery)));
 
         // The host supplies IMeterFactory (AddMetrics; WebApplication does it): instruments exist whether or not anything exports them.
         services.AddSingleton<EngineMetrics>();
