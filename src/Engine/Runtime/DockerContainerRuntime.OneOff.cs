@@ -24,22 +24,7 @@ public sealed partial class DockerContainerRuntime
         // A leftover of the same name (a crash mid-release of this very deployment) is this instance's to replace.
         await RemoveExistingAsync(name, replaces: null, cancellationToken).ConfigureAwait(false);
 
-        var parameters = BuildOneOffParameters(spec);
-        CreateContainerResponse created;
-        try
-        {
-            created = await CallAsync(ct => _client.Containers.CreateContainerAsync(parameters, ct), _options.RequestTimeout, cancellationToken)
-                .ConfigureAwait(false);
-        }
-        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
-        {
-            throw new ContainerRuntimeException(
-                $"Cannot create {name}: image {spec.Image} is not present on this machine; pull or load it first ({ErrorText(ex)}).", ex);
-        }
-        catch (DockerApiException ex)
-        {
-            throw new ContainerRuntimeException($"Cannot create {name} from image {spec.Image}: {ErrorText(ex)}", ex);
-        }
+        var created = await CreateFromImageAsync(name, spec.Image, BuildOneOffParameters(spec), cancellationToken).ConfigureAwait(false);
 
         Log.CreatedOneOff(_logger, name, created.ID, spec.App, spec.Role, spec.Image);
         return created.ID;

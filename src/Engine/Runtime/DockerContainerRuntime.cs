@@ -271,22 +271,7 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
 
         await RemoveExistingAsync(name, spec.Replaces, cancellationToken).ConfigureAwait(false);
 
-        var parameters = BuildCreateParameters(spec);
-        CreateContainerResponse created;
-        try
-        {
-            created = await CallAsync(ct => _client.Containers.CreateContainerAsync(parameters, ct), _options.RequestTimeout, cancellationToken)
-                .ConfigureAwait(false);
-        }
-        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
-        {
-            throw new ContainerRuntimeException(
-                $"Cannot create {name}: image {spec.Image} is not present on this machine; pull or load it first ({ErrorText(ex)}).", ex);
-        }
-        catch (DockerApiException ex)
-        {
-            throw new ContainerRuntimeException($"Cannot create {name} from image {spec.Image}: {ErrorText(ex)}", ex);
-        }
+        var created = await CreateFromImageAsync(name, spec.Image, BuildCreateParameters(spec), cancellationToken).ConfigureAwait(false);
 
         Log.Created(_logger, name, created.ID, spec.App, spec.Slot.Name(), spec.Image, spec.HostPort, spec.ContainerPort);
 
@@ -447,6 +432,25 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
                     yield return lines.Current;
                 }
             }
+        }
+    }
+
+    /// <summary>Creates a container, with Docker's refusal said in terms of the container and its image.</summary>
+    private async Task<CreateContainerResponse> CreateFromImageAsync(string name, string image, CreateContainerParameters parameters, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await CallAsync(ct => _client.Containers.CreateContainerAsync(parameters, ct), _options.RequestTimeout, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw new ContainerRuntimeException(
+                $"Cannot create {name}: image {image} is not present on this machine; pull or load it first ({ErrorText(ex)}).", ex);
+        }
+        catch (DockerApiException ex)
+        {
+            throw new ContainerRuntimeException($"Cannot create {name} from image {image}: {ErrorText(ex)}", ex);
         }
     }
 
