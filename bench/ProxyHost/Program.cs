@@ -4,10 +4,16 @@
 //   BENCH_ADMIN_PORT=P      also serves an admin listener on 127.0.0.1:P, as the host's admin URL does (idle but for scrapes);
 //   BENCH_METRICS=1         with BENCH_ADMIN_PORT: the host's OpenTelemetry meter provider and Prometheus exporter on /metrics;
 //   BENCH_SPIN_US=N         burns N µs of CPU per request: a deliberate regression, to see bench/proxy.sh --check fail.
+// bench-proxy record-cost times, alone, the one call the exporter adds per request (RecordCost.cs).
 using System.Net;
 using Cutover.Bench.ProxyHost;
 using Cutover.Proxy;
 using Cutover.Proxy.Routing;
+
+if (args is ["record-cost"])
+{
+    return await RecordCost.RunAsync();
+}
 
 var listenPort = int.Parse(args[0]);
 var backendPort = int.Parse(args[1]);
