@@ -39,6 +39,7 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
     private readonly InstanceIdentity _instance;
     private readonly string? _socketPath;
     private readonly RegistryCredentials? _registries;
+    private readonly SemaphoreSlim _creations;
 
     /// <param name="registries">Where pulls find registry logins; none: every pull goes anonymous.</param>
     public DockerContainerRuntime(
@@ -54,6 +55,7 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         Endpoint = _options.Endpoint;
         _client = BuildClient(Endpoint, _options);
         _socketPath = Uri.TryCreate(Endpoint, UriKind.Absolute, out var uri) && uri.Scheme == "unix" ? uri.LocalPath : null;
+        _creations = new SemaphoreSlim(_options.ConcurrentStarts);
     }
 
     /// <summary>The endpoint this runtime talks to, as configured.</summary>
@@ -287,9 +289,11 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         bool started;
         try
         {
-            started = await CallAsync(
-                    ct => _client.Containers.StartContainerAsync(containerId, new ContainerStartParameters(), ct),
-                    _options.RequestTimeout,
+            started = await InTurnAsync(
+                    () => CallAsync(
+                        ct => _client.Containers.StartContainerAsync(containerId, new ContainerStartParameters(), ct),
+                        _options.RequestTimeout,
+                        cancellationToken),
                     cancellationToken)
                 .ConfigureAwait(false);
         }
@@ -440,7 +444,9 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
     {
         try
         {
-            return await CallAsync(ct => _client.Containers.CreateContainerAsync(parameters, ct), _options.RequestTimeout, cancellationToken)
+            return await InTurnAsync(
+                    () => CallAsync(ct => _client.Containers.CreateContainerAsync(parameters, ct), _options.RequestTimeout, cancellationToken),
+                    cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (DockerApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
@@ -534,7 +540,11 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         }
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        _creations.Dispose();
+    }
 
     private static DockerClient BuildClient(string endpoint, DockerOptions options)
     {
@@ -858,6 +868,25 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         }
 
         return new ContainerRuntimeException($"Cannot start {name}{imagePart}: {reason}", failure);
+    }
+
+    /// <summary>Runs a create or a start once fewer than <see cref="DockerOptions.ConcurrentStarts"/> are under way.</summary>
+    /// <remarks>
+    /// Docker sets up each container's network (a veth, iptables rules, a docker-proxy per published port) largely
+    /// one at a time; 50 deployments asking at once made the last ones wait past the request timeout (43 of 50 failed
+    /// with "no answer within 60 s" on a loaded machine). Waiting here does not count against the call's timeout.
+    /// </remarks>
+    private async Task<T> InTurnAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        await _creations.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        finally
+        {
+            _creations.Release();
+        }
     }
 
     /// <summary>

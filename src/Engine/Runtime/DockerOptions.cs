@@ -32,6 +32,13 @@ public sealed class DockerOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan PingTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// How many container creates and starts are sent to the engine at once; more wait their turn, without that wait
+    /// counting against <see cref="RequestTimeout"/>. Docker does much of a start one at a time anyway.
+    /// </summary>
+    [Range(1, 64)]
+    public int ConcurrentStarts { get; set; } = 4;
+
     /// <summary>How long one image pull may take in all.</summary>
     [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
     public TimeSpan PullTimeout { get; set; } = TimeSpan.FromMinutes(30);

@@ -50,7 +50,7 @@ public sealed class AccessTests
     public async Task Changes_OverTheRateLimit_Get429WithRetryAfter_AndReadsStillWork()
     {
         var app = AppsYaml.Fresh("e2e-ratelimit", DemoImages.V1);
-        await using var host = await HostProcess.StartAsync(app.ToString(), "--Cutover:Api:MutationsPerMinute=2");
+        await using var host = await HostProcess.StartAsync(app.ToString(), "--Cutover:Api:MutationsPerMinute=2", "--Cutover:Api:MutationBurst=2");
         await host.WaitForAppDeploymentAsync(app.App);
 
         // Two changes are allowed whatever their outcome (here 404 for an unknown app); the third is limited.
@@ -66,10 +66,48 @@ public sealed class AccessTests
     }
 
     [Fact]
+    public async Task FiftyChangesAtOnce_FromOneRequester_AreAllAccepted_AndARunawayLoopIsStillLimited()
+    {
+        var app = AppsYaml.Fresh("e2e-ratelimit-burst", DemoImages.V1);
+        await using var host = await HostProcess.StartAsync(app.ToString());
+        await host.WaitForAppDeploymentAsync(app.App);
+
+        // What a script deploying each of 50 apps at once sends (unknown apps answer 404 at once; each costs a permit).
+        var atOnce = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => DeploymentApiTests.PostAsync(host, "api/apps/e2e-nope-burst/deployments", new { image = DemoImages.V2 })));
+        Assert.All(atOnce, response => Assert.Equal(HttpStatusCode.NotFound, response.StatusCode));
+        Array.ForEach(atOnce, response => response.Dispose());
+
+        // A client that goes on in a loop is refused once the burst is spent (120 by default, refilled one a second).
+        var sent = atOnce.Length;
+        HttpResponseMessage? limited = null;
+        while (limited is null && sent < 200)
+        {
+            var response = await DeploymentApiTests.PostAsync(host, "api/apps/e2e-nope-burst/deployments", new { image = DemoImages.V2 });
+            sent++;
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                limited = response;
+            }
+            else
+            {
+                response.Dispose();
+            }
+        }
+
+        Assert.NotNull(limited);
+        using (limited)
+        {
+            Assert.InRange(sent, 121, 199);
+            Assert.True(limited.Headers.RetryAfter?.Delta is { TotalSeconds: > 0 and <= 2 }, $"Retry-After: {limited.Headers.RetryAfter}");
+            await DeploymentApiTests.AssertProblemAsync(limited, HttpStatusCode.TooManyRequests, "MutationBurst");
+        }
+    }
+
+    [Fact]
     public async Task Changes_CountPerRequester_NotPerUserAgent_AndTheAuditIgnoresTheUserAgent()
     {
         var app = AppsYaml.Fresh("e2e-ratelimit-agent", DemoImages.V1);
-        await using var host = await HostProcess.StartAsync(app.ToString(), "--Cutover:Api:MutationsPerMinute=2");
+        await using var host = await HostProcess.StartAsync(app.ToString(), "--Cutover:Api:MutationsPerMinute=2", "--Cutover:Api:MutationBurst=2");
         await host.WaitForAppDeploymentAsync(app.App);
 
         // Unknown apps answer 404 at once; each still costs a permit.
