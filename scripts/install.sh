@@ -156,7 +156,7 @@ fi
 if [ "$(cat "$sysctl_file" 2>/dev/null)" != "net.ipv4.tcp_migrate_req=1" ]; then
   echo "net.ipv4.tcp_migrate_req=1" >"$sysctl_file"
 fi
-if ! sysctl -q -w net.ipv4.tcp_migrate_req=1 >/dev/null 2>&1; then
+if [ "$(cat /proc/sys/net/ipv4/tcp_migrate_req 2>/dev/null)" != 1 ] && ! sysctl -q -w net.ipv4.tcp_migrate_req=1 >/dev/null 2>&1; then
   say "warning: could not set net.ipv4.tcp_migrate_req=1 now (it is $(cat /proc/sys/net/ipv4/tcp_migrate_req 2>/dev/null || echo unknown)); $sysctl_file sets it at boot"
 fi
 
@@ -206,9 +206,11 @@ else
   if ! systemctl start "cutover@$next"; then
     journalctl -u "cutover@$next" -n 20 --no-pager >&2 || true
     if is_active "$old"; then
-      fail "cutover@$next did not take over (its log is above); cutover@$old still runs"
+      # Or Restart=on-failure would try again behind the operator's back.
+      systemctl stop "cutover@$next" || true
+      fail "cutover@$next did not take over (its log is above); cutover@$old still runs and serves"
     fi
-    fail "cutover@$next did not take over and cutover@$old has stopped: start one with 'systemctl start cutover@$old'"
+    fail "cutover@$next did not take over after cutover@$old had stopped; systemd restarts cutover@$next (Restart=on-failure): watch journalctl -u cutover@$next"
   fi
   systemctl enable --quiet "cutover@$next"
   systemctl disable --quiet "cutover@$old"

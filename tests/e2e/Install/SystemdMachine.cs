@@ -33,7 +33,7 @@ public sealed class SystemdMachine : IAsyncDisposable
 
         await MustAsync(
             "docker", "run", "-d", "--name", name, "--cap-add", "SYS_ADMIN", "--security-opt", "seccomp=unconfined", "--network", "host",
-            "-v", "/usr:/usr:ro", "--tmpfs", "/usr/local", "-v", "/sys/fs/cgroup:/sys/fs/cgroup", "--tmpfs", "/run", "--tmpfs", "/run/lock",
+            "-v", "/usr:/usr:ro", "--tmpfs", "/usr/local:exec,mode=755", "-v", "/sys/fs/cgroup:/sys/fs/cgroup", "--tmpfs", "/run", "--tmpfs", "/run/lock",
             "-v", "/var/run/docker.sock:/run/docker.sock",
             "-v", $"{Path.Combine(Repository.Root, "scripts")}:/src/scripts:ro", "-v", $"{Path.Combine(Repository.Root, "dist")}:/src/dist:ro",
             Image, "/lib/systemd/systemd");
