@@ -33,6 +33,7 @@ usage() {
   sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
+invocation="$0${*:+ $*}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --binary) [ $# -ge 2 ] || fail "--binary needs a path"; binary=$2; shift 2 ;;
@@ -47,7 +48,7 @@ if $purge && ! $uninstall; then
   fail "--purge goes with --uninstall"
 fi
 
-[ "$(id -u)" -eq 0 ] || fail "run as root (sudo $0 $*): it writes /usr/local/bin, /etc and /var/lib and manages systemd units"
+[ "$(id -u)" -eq 0 ] || fail "run as root (sudo $invocation): it writes /usr/local/bin, /etc and /var/lib and manages systemd units"
 if ! command -v systemctl >/dev/null || [ ! -d /run/systemd/system ]; then
   fail "systemd is not running here (no /run/systemd/system): install.sh sets Cutover up as a systemd service; without systemd run /usr/local/bin/cutover under your own supervisor (see README)"
 fi
@@ -224,4 +225,4 @@ fi
 
 say "cutover@$next is $(systemctl is-active "cutover@$next") and enabled"
 say "before: $old_version"
-say "after:  $("$bin" --version 2>&1)"
+say "after:  $new_version"

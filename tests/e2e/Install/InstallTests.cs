@@ -42,9 +42,10 @@ public sealed class InstallTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(deploy.ExitCode == 0, $"cutover deploy: {deploy.Output}{deploy.Error}");
 
         // 8 workers at 25 requests a second: 200 req/s, half on kept-alive connections, through the upgrade and 2 s past it.
+        var loadLimit = TimeSpan.FromMinutes(4);
         var upgrade = Stopwatch.StartNew();
         ToolRun again;
-        await using (var load = new SteadyLoad(app.Url, workers: 8, interval: TimeSpan.FromMilliseconds(40), limit: TimeSpan.FromMinutes(2)))
+        await using (var load = new SteadyLoad(app.Url, workers: 8, interval: TimeSpan.FromMilliseconds(40), limit: loadLimit))
         {
             await Task.Delay(TimeSpan.FromSeconds(1));
             upgrade.Restart();
@@ -56,6 +57,7 @@ public sealed class InstallTests(ITestOutputHelper output) : IAsyncLifetime
             var sent = load.Ok + load.Failed + load.Errors;
             output.WriteLine($"upgrade: install.sh took {upgrade.Elapsed.TotalSeconds:0.0}s; {sent} requests, {load.Ok} ok, {load.Failed} failed, {load.Errors} connection errors");
             Assert.True(again.ExitCode == 0, $"install.sh (upgrade) failed ({again.ExitCode}): {again.Output}{again.Error}");
+            Assert.True(upgrade.Elapsed < loadLimit - TimeSpan.FromSeconds(5), $"the load stopped by its own limit before the upgrade ended ({upgrade.Elapsed})");
             Assert.True(load.Failed == 0 && load.Errors == 0, $"{load.Failed} failed, {load.Errors} connection errors of {sent}:{Environment.NewLine}{load.Problems}");
             Assert.True(load.Ok > 500, $"only {load.Ok} requests were answered");
         }
@@ -70,6 +72,12 @@ public sealed class InstallTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal("success", await machine.UnitAsync("cutover@a", "Result"));
         var journal = (await machine.ExecAsync("journalctl", "-t", "cutover", "--no-pager")).Output;
         Assert.Contains("Took over from pid", journal);
+        // READY=1 only once the takeover was done: systemd says "Started" for b after b said it took over, not when it bound.
+        var both = (await machine.ExecAsync("journalctl", "-t", "cutover", "-t", "systemd", "--no-pager", "-o", "cat")).Output;
+        var tookOver = both.IndexOf("Took over from pid", StringComparison.Ordinal);
+        var started = both.IndexOf("Started cutover@b.service", StringComparison.Ordinal);
+        Assert.True(tookOver >= 0 && started > tookOver, $"systemd saw cutover@b ready before it took over:{Environment.NewLine}{both}");
+        output.WriteLine(string.Join(Environment.NewLine, both.Split('\n').Where(l => l.Contains("cutover@b", StringComparison.Ordinal) || l.Contains("Took over", StringComparison.Ordinal) || l.Contains("Listening beside", StringComparison.Ordinal))));
 
         var uninstall = await machine.ExecAsync("/src/scripts/install.sh", "--uninstall");
         output.WriteLine(uninstall.Output + uninstall.Error);
