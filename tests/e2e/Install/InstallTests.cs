@@ -34,7 +34,8 @@ public sealed class InstallTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal("enabled", await machine.UnitAsync("cutover@a", "UnitFileState"));
         Assert.Equal("700 cutover", (await machine.ExecAsync("stat", "-c", "%a %U", "/var/lib/cutover")).Output.Trim());
 
-        var app = AppsYaml.Fresh($"install-{_suffix}", DemoImages.V1);
+        // A generous health deadline: this test runs beside others on a small machine, and a slow start is not what it checks.
+        var app = AppsYaml.Fresh($"install-{_suffix}", DemoImages.V1) with { Health = "{ path: /health, interval: 500ms, timeout: 2s, healthy_after: 2, deadline: 60s }" };
         _app = app.App;
         await machine.WriteFileAsync("/etc/cutover/apps.yaml", app.ToString());
         await WaitUntilServedAsync(app.Url);
