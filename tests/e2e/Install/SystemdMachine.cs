@@ -41,7 +41,7 @@ public sealed class SystemdMachine : IAsyncDisposable
         try
         {
             var state = string.Empty;
-            for (var waited = Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(30); await Task.Delay(200))
+            for (var waited = Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(90); await Task.Delay(200))
             {
                 state = (await machine.ExecAsync("systemctl", "is-system-running")).Output.Trim();
                 if (state is "running" or "degraded")
@@ -50,7 +50,7 @@ public sealed class SystemdMachine : IAsyncDisposable
                 }
             }
 
-            throw new TimeoutException($"systemd in {name} is still '{state}' after 30 s");
+            throw new TimeoutException($"systemd in {name} is still '{state}' after 90 s");
         }
         catch
         {
