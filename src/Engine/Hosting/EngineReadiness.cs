@@ -28,6 +28,7 @@ public sealed class EngineReadiness
     private readonly TimeProvider _time;
     private readonly string _dockerEndpoint;
     private readonly TaskCompletionSource _reconciled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ReusedCheck _sqlite;
     private readonly ReusedCheck _docker;
     private volatile string _phase = "the engine has not started yet";
@@ -44,6 +45,12 @@ public sealed class EngineReadiness
         _sqlite = new ReusedCheck(time, CheckSqliteAsync);
         _docker = new ReusedCheck(time, CheckDockerAsync);
     }
+
+    /// <summary>
+    /// Completes once this process runs the engine: it holds the database's lock, the database is migrated and
+    /// apps.yaml is watched. At start-up for a plain start; once the old host has let go for a takeover.
+    /// </summary>
+    public Task Started => _started.Task;
 
     /// <summary>Completes once reconciliation with Docker has run after this start.</summary>
     public Task Reconciled => _reconciled.Task;
@@ -86,6 +93,8 @@ public sealed class EngineReadiness
 
     /// <summary>Called by the engine as it goes, so that a refused change can say what it waits for.</summary>
     internal void Report(string phase) => _phase = phase;
+
+    internal void MarkStarted() => _started.TrySetResult();
 
     internal void MarkReconciled()
     {

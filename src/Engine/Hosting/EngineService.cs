@@ -68,6 +68,7 @@ public sealed partial class EngineService(
         await recovery.RestoreRoutesAsync(cancellationToken);
         _routesRestored = true;
         config.StartWatching();
+        readiness.MarkStarted();
         readiness.Report($"connecting to Docker at {options.Value.Docker}");
         await base.StartAsync(cancellationToken);
     }
@@ -85,6 +86,7 @@ public sealed partial class EngineService(
             }
 
             config.StartWatching();
+            readiness.MarkStarted();
         }
 
         await ReconcileWhenDockerAnswersAsync(stoppingToken);

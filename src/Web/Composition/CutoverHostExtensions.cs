@@ -24,6 +24,7 @@ public static class CutoverHostExtensions
         builder.Services.AddCutoverProxy();
         builder.Services.AddHostedService<GracefulStop>();
         builder.Services.AddHostedService<TakeoverSequence>();
+        builder.AddSystemdReadiness();
         // Each app's drain timeouts bound the stop (GracefulStop); this only keeps the host from cutting it shorter.
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromMinutes(15));
         builder.Services.AddSingleton<ProxyTrafficSwitch>();
