@@ -21,5 +21,9 @@ public static class AppsYamlLimits
     public const int MaxProblems = 100;
 
     /// <summary>How long reading the YAML may take before the file is refused as too complex.</summary>
-    public static readonly TimeSpan MaxReadTime = TimeSpan.FromSeconds(2);
+    /// <remarks>
+    /// A last resort behind the size, depth and alias limits, measured in wall-clock time: a host starting on a
+    /// starved CPU (a takeover during a busy upgrade was seen at 2 s) must not refuse a plain file.
+    /// </remarks>
+    public static readonly TimeSpan MaxReadTime = TimeSpan.FromSeconds(10);
 }
