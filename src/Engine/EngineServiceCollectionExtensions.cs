@@ -94,6 +94,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<ConfigApplier>();
         services.AddSingleton<Cutover.Engine.Status.AppStatusReader>();
         services.AddSingleton<Cutover.Engine.Board.AppBoard>();
+        services.AddSingleton<DockerLiveRestore>();
         services.AddSingleton<EngineReadiness>();
         services.AddSingleton<EngineLease>();
         services.AddSingleton<EngineService>();
