@@ -104,6 +104,7 @@ public static class EngineServiceCollectionExtensions
         services.AddHostedService<ActiveHealthMonitor>();
         services.AddSingleton<SelfHealer>();
         services.AddHostedService<ContainerWatch>();
+        services.AddHostedService<DockerLiveRestoreRefresh>();
         return services;
     }
 }

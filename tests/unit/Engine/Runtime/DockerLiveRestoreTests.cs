@@ -96,6 +96,28 @@ public sealed class DockerLiveRestoreTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task LiveRestoreTurnedOnByAReload_WhileDockerStaysUp_IsSeenWithinAMinute()
+    {
+        await LiveRestore.RefreshAsync(CancellationToken.None);
+        var refresh = _engine.Services.GetServices<IHostedService>().OfType<DockerLiveRestoreRefresh>().Single();
+        await refresh.StartAsync(CancellationToken.None);
+        try
+        {
+            // systemctl reload docker: the daemon never goes away, so only the periodic read can see it.
+            _engine.Runtime.LiveRestore = true;
+            // The harness's clock pump is slow on a loaded machine: move a whole period at once.
+            _engine.Time.Advance(DockerLiveRestoreRefresh.Every);
+
+            await Eventually.HoldsAsync(() => LiveRestore.Enabled == true, "live-restore is read again within a minute (of fake time)");
+            Assert.Null(LiveRestore.Warning);
+        }
+        finally
+        {
+            await refresh.StopAsync(CancellationToken.None);
+        }
+    }
+
     private IEnumerable<CapturingLoggerProvider.CapturedLog> Logged() =>
         _logs.Entries.Where(e => e.Category == typeof(DockerLiveRestore).FullName && e.Level >= LogLevel.Information);
 }
