@@ -94,6 +94,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<ConfigApplier>();
         services.AddSingleton<Cutover.Engine.Status.AppStatusReader>();
         services.AddSingleton<Cutover.Engine.Board.AppBoard>();
+        services.AddSingleton<DockerLiveRestore>();
         services.AddSingleton<EngineReadiness>();
         services.AddSingleton<EngineLease>();
         services.AddSingleton<EngineService>();
@@ -103,6 +104,7 @@ public static class EngineServiceCollectionExtensions
         services.AddHostedService<ActiveHealthMonitor>();
         services.AddSingleton<SelfHealer>();
         services.AddHostedService<ContainerWatch>();
+        services.AddHostedService<DockerLiveRestoreRefresh>();
         return services;
     }
 }

@@ -10,12 +10,13 @@ namespace Cutover.Engine.Healing;
 /// <remarks>
 /// The event stream breaks when Docker restarts or goes away. Whatever happened meanwhile (containers stopped
 /// with the daemon, removed, restarted) is not in any event this host will see, so every reconnect runs the same
-/// reconciliation as start-up before watching again.
+/// reconciliation as start-up before watching again, and reads Docker's live-restore setting again.
 /// </remarks>
 public sealed partial class ContainerWatch(
     EngineService engine,
     IContainerRuntime runtime,
     Recovery recovery,
+    DockerLiveRestore liveRestore,
     SelfHealer healer,
     SecretRedactor redactor,
     TimeProvider time,
@@ -72,6 +73,8 @@ public sealed partial class ContainerWatch(
             {
                 await recovery.ReconcileAsync(stoppingToken);
                 Log.Reconciled(logger);
+                // A daemon that restarted may have been reconfigured (live-restore turned on, for one).
+                await liveRestore.RefreshAsync(stoppingToken);
                 return started;
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -31,12 +31,19 @@ public sealed class EngineReadiness
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ReusedCheck _sqlite;
     private readonly ReusedCheck _docker;
+    private readonly DockerLiveRestore? _liveRestore;
     private volatile string _phase = "the engine has not started yet";
     private long _reconciledAtTicks;
 
     public EngineReadiness(
-        AppsConfigMonitor config, IDbContextFactory<CutoverDbContext> dbFactory, IContainerRuntime runtime, IOptions<EngineOptions> options, TimeProvider time)
+        AppsConfigMonitor config,
+        IDbContextFactory<CutoverDbContext> dbFactory,
+        IContainerRuntime runtime,
+        IOptions<EngineOptions> options,
+        TimeProvider time,
+        DockerLiveRestore? liveRestore = null)
     {
+        _liveRestore = liveRestore;
         _config = config;
         _dbFactory = dbFactory;
         _runtime = runtime;
@@ -88,6 +95,11 @@ public sealed class EngineReadiness
                 ? new ReadinessCheck(true, $"reconciled with Docker at {new DateTime(at, DateTimeKind.Utc):yyyy-MM-ddTHH:mm:ssZ}")
                 : new ReadinessCheck(false, Phase),
         };
+        if (_liveRestore is not null)
+        {
+            checks["live_restore"] = CheckLiveRestore(_liveRestore);
+        }
+
         return new ReadinessReport(checks.Values.All(c => c.Ok), checks);
     }
 
@@ -119,6 +131,14 @@ public sealed class EngineReadiness
 
         return new ReadinessCheck(true, detail);
     }
+
+    /// <summary>Never fails: a host without live-restore works; it only loses its apps for the seconds dockerd restarts.</summary>
+    private static ReadinessCheck CheckLiveRestore(DockerLiveRestore liveRestore) => liveRestore.Enabled switch
+    {
+        true => new ReadinessCheck(true, "Docker live-restore is on: app containers keep running while dockerd restarts"),
+        false => new ReadinessCheck(true, DockerLiveRestore.OffWarning),
+        null => new ReadinessCheck(true, "Docker live-restore not read yet: it is read once Docker answers"),
+    };
 
     /// <summary>A real write (in a transaction that is rolled back): a read-only file, a full lock or a gone folder fail it.</summary>
     private async Task<ReadinessCheck> CheckSqliteAsync(CancellationToken cancellationToken)

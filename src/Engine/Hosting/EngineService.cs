@@ -18,6 +18,7 @@ public sealed partial class EngineService(
     ConfigApplier applier,
     IContainerRuntime runtime,
     EngineReadiness readiness,
+    DockerLiveRestore liveRestore,
     SecretRedactor redactor,
     IOptions<EngineOptions> options,
     TimeProvider time,
@@ -133,6 +134,7 @@ public sealed partial class EngineService(
                 {
                     await recovery.ReconcileAsync(stoppingToken);
                     Log.Reconciled(logger);
+                    await liveRestore.RefreshAsync(stoppingToken);
                     return;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)

@@ -540,6 +540,19 @@ public sealed partial class DockerContainerRuntime : IContainerRuntime, IDisposa
         }
     }
 
+    public async Task<DaemonInfo> GetDaemonInfoAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var info = await CallAsync(_client.System.GetSystemInfoAsync, _options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+            return new DaemonInfo(info.LiveRestoreEnabled);
+        }
+        catch (DockerApiException ex)
+        {
+            throw new ContainerRuntimeException($"Docker did not say how it is configured (GET /info): {ErrorText(ex)}", ex);
+        }
+    }
+
     public void Dispose()
     {
         _client.Dispose();

@@ -53,6 +53,10 @@ public interface IContainerRuntime
     /// <summary>Whether the engine answers at all (for reconnecting after an outage).</summary>
     Task<bool> PingAsync(CancellationToken cancellationToken);
 
+    /// <summary>The daemon's settings that change what an operator should expect of Cutover (Docker's <c>/info</c>).</summary>
+    /// <exception cref="ContainerRuntimeException">Docker does not answer.</exception>
+    Task<DaemonInfo> GetDaemonInfoAsync(CancellationToken cancellationToken);
+
     /// <summary>
     /// Creates a one-off container (e.g. the release command) without starting it: no published port, no restart policy,
     /// labelled as this instance's; a leftover of the same name of this instance is replaced.
@@ -124,6 +128,10 @@ public sealed record ManagedContainer(
 /// <param name="Action">Docker's word for it: start, die, oom or destroy.</param>
 /// <param name="ExitCode">The exit code, for a die.</param>
 public sealed record ContainerEvent(DateTimeOffset At, string ContainerId, string App, Slot Slot, string Action, string? ExitCode);
+
+/// <summary>What Docker says of itself.</summary>
+/// <param name="LiveRestore">Docker's <c>live-restore</c>: containers keep running while dockerd restarts (e.g. a package upgrade).</param>
+public sealed record DaemonInfo(bool LiveRestore);
 
 /// <summary>Progress of an image pull: one layer's bytes, or a status line.</summary>
 public sealed record PullProgress(string? LayerId, string Status, long? Current, long? Total);

@@ -62,7 +62,7 @@ internal sealed partial class ApiTokenAuthenticationHandler(
                 Title = wrong ? "Wrong token" : "Token required",
                 Detail = wrong
                     ? "The bearer token is not one of the host's Cutover:Api:Tokens."
-                    : "This host is reachable beyond 127.0.0.1: send 'Authorization: Bearer <token>' with one of its Cutover:Api:Tokens.",
+                    : "This host has API tokens (Cutover:Api:Tokens): send 'Authorization: Bearer <token>' with one of them (the CLI: --token or CUTOVER_TOKEN).",
             },
         });
     }

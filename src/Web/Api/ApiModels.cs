@@ -20,7 +20,13 @@ public sealed record RollbackBody(string? Reason, JsonElement? To);
 public sealed record ContainerLogsView(string App, Slot Slot, string ContainerId, IReadOnlyList<string> Lines);
 
 /// <summary>The host at a glance.</summary>
-public sealed record HostStatusView(string Version, DateTimeOffset StartedAt, string AppsFile, int Apps, IReadOnlyList<DeploymentView> Running, ConfigRejection? LastConfigRejection);
+public sealed record HostStatusView(
+    string Version, DateTimeOffset StartedAt, string AppsFile, int Apps, IReadOnlyList<DeploymentView> Running, ConfigRejection? LastConfigRejection, HostDockerView Docker);
+
+/// <summary>What the host knows of the Docker daemon's settings.</summary>
+/// <param name="LiveRestore">Docker's live-restore; null until Docker has answered once.</param>
+/// <param name="Warning">What to do about it, while live-restore is off.</param>
+public sealed record HostDockerView(bool? LiveRestore, string? Warning);
 
 /// <summary>The apps.yaml in force, secrets redacted, and why the last edit was refused if it was.</summary>
 public sealed record ConfigView(string Path, string Text, ConfigRejection? LastRejection);

@@ -3,6 +3,7 @@ using Cutover.Engine.Configuration;
 using Cutover.Engine.Deployments;
 using Cutover.Engine.Hosting;
 using Cutover.Engine.Persistence;
+using Cutover.Engine.Runtime;
 using Cutover.Engine.Secrets;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -44,7 +45,12 @@ public static class HostApi
     }
 
     private static async Task<IResult> StatusAsync(
-        AppsConfigMonitor config, DeploymentCoordinator coordinator, DeploymentStore store, HostStart start, CancellationToken cancellationToken)
+        AppsConfigMonitor config,
+        DeploymentCoordinator coordinator,
+        DeploymentStore store,
+        HostStart start,
+        DockerLiveRestore liveRestore,
+        CancellationToken cancellationToken)
     {
         var running = new List<DeploymentView>();
         foreach (var app in config.Current.Apps.Keys.Order(StringComparer.Ordinal))
@@ -55,7 +61,8 @@ public static class HostApi
             }
         }
 
-        return TypedResults.Ok(new HostStatusView(Version, start.At, config.FilePath, config.Current.Apps.Count, running, config.LastRejection));
+        var docker = new HostDockerView(liveRestore.Enabled, liveRestore.Warning);
+        return TypedResults.Ok(new HostStatusView(Version, start.At, config.FilePath, config.Current.Apps.Count, running, config.LastRejection, docker));
     }
 
     private static IResult Config(AppsConfigMonitor config, SecretRedactor redactor) =>
@@ -65,7 +72,10 @@ public static class HostApi
 /// <summary><c>/healthz</c>: the process serves.</summary>
 public sealed record AliveView(string Status);
 
-/// <summary><c>/readyz</c>: <c>ready</c> or <c>not_ready</c>, and each check (<c>config</c>, <c>sqlite</c>, <c>docker</c>, <c>reconciled</c>).</summary>
+/// <summary>
+/// <c>/readyz</c>: <c>ready</c> or <c>not_ready</c>, and each check (<c>config</c>, <c>sqlite</c>, <c>docker</c>, <c>reconciled</c>,
+/// and <c>live_restore</c>, which informs and never fails).
+/// </summary>
 public sealed record ReadinessView(string Status, IReadOnlyDictionary<string, ReadinessCheck> Checks);
 
 /// <summary>When this host process started.</summary>

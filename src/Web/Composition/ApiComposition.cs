@@ -41,6 +41,7 @@ internal static class ApiComposition
         builder.Services.Configure<ExceptionHandlerOptions>(handler =>
             handler.StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
         builder.Services.AddExceptionHandler<BindingProblems>();
+        builder.Services.AddExceptionHandler<DatabaseProblems>();
         builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(json => UseApiConventions(json.SerializerOptions));
         builder.Services.AddSingleton<ConsoleHubSessions>();

@@ -44,6 +44,22 @@ public sealed class ExitCodeTests
     }
 
     [Fact]
+    public async Task RateLimited_ByAHostWhoseDetailSaysWhenToRetry_SaysItOnce()
+    {
+        var api = new FakeApi().On(
+            "POST api/apps/shop/rollback",
+            HttpStatusCode.TooManyRequests,
+            """{"title":"Too many requests","detail":"At most 30 changes a minute per requester (Cutover:Api:MutationsPerMinute); retry in 60 s."}""",
+            "application/problem+json",
+            response => response.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(60)));
+
+        var run = await CliRun.RunAsync(api, "rollback", "shop");
+
+        Assert.Equal(ExitCodes.Refused, run.ExitCode);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(run.Error, "retry in 60 s", System.Text.RegularExpressions.RegexOptions.IgnoreCase));
+    }
+
+    [Fact]
     public async Task Conflict_NamesTheDeploymentUnderWay()
     {
         var api = new FakeApi().On(

@@ -123,6 +123,34 @@ public sealed class RenderingTests
         Assert.Contains("  /etc/apps.yaml:4:12: apps.shop.listen: is not an address", run.Out);
     }
 
+    [Fact]
+    public async Task Status_WithLiveRestoreOff_SaysSo_AndWarnsWhatToDo()
+    {
+        var api = new FakeApi().OnJson("GET api/status", """
+            {"version":"1.2.0","startedAt":"2026-11-25T09:00:00Z","appsFile":"/etc/apps.yaml","apps":1,"running":[],"lastConfigRejection":null,
+             "docker":{"liveRestore":false,"warning":"Docker live-restore is off: restarting dockerd (a Docker package upgrade does) stops every app container; turn it on: see docs/operations.md"}}
+            """);
+
+        var run = await CliRun.RunAsync(api, "status");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("docker live-restore: off\n", run.Out);
+        Assert.Contains("warning: Docker live-restore is off: restarting dockerd (a Docker package upgrade does) stops every app container; turn it on: see docs/operations.md\n", run.Out);
+    }
+
+    [Fact]
+    public async Task Status_WithLiveRestoreOn_SaysOn_WithoutAWarning()
+    {
+        var api = new FakeApi().OnJson("GET api/status", """
+            {"version":"1.2.0","startedAt":"2026-11-25T09:00:00Z","appsFile":"/etc/apps.yaml","apps":1,"running":[],"docker":{"liveRestore":true,"warning":null}}
+            """);
+
+        var run = await CliRun.RunAsync(api, "status");
+
+        Assert.Contains("docker live-restore: on\n", run.Out);
+        Assert.DoesNotContain("warning", run.Out);
+    }
+
     [Theory]
     [InlineData("GET api/apps", "apps")]
     [InlineData("GET api/status", "status")]

@@ -54,6 +54,7 @@ public abstract class DashboardContext : BunitContext, IAsyncLifetime
         Services.AddSingleton(Engine.Get<ContainerOutput>());
         Services.AddSingleton(Engine.Get<Cutover.Engine.ReleaseCommands.ReleaseOutputs>());
         Services.AddSingleton(Engine.Get<EngineReadiness>());
+        Services.AddSingleton(Engine.Get<DockerLiveRestore>());
         Services.AddScoped<LiveApps>();
         Services.AddSingleton<AppDetails>();
         Services.AddScoped<ConsoleUser>();

@@ -267,7 +267,8 @@ public sealed partial class ApiClient : IDisposable
         }
 
         var retryAfter = response.Headers.RetryAfter?.Delta;
-        if (retryAfter is { } wait)
+        // The host's own rate-limit detail already says when (e.g. "retry in 60 s."): say it once.
+        if (retryAfter is { } wait && detail?.Contains("retry in", StringComparison.OrdinalIgnoreCase) != true)
         {
             detail = $"{detail} Retry in {wait.TotalSeconds:0} s.".TrimStart();
         }

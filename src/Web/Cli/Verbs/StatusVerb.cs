@@ -24,6 +24,14 @@ public static class StatusVerb
             context.Out.WriteLine($"cutover {status.Version ?? "?"} at {context.Url}{up}");
             context.Out.WriteLine($"apps file: {status.AppsFile ?? "-"}");
             context.Out.WriteLine($"apps: {Apps(status.Apps)}");
+            if (status.Docker is { } docker)
+            {
+                context.Out.WriteLine($"docker live-restore: {docker.LiveRestore switch { true => "on", false => "off", null => "not read yet" }}");
+                if (docker.Warning is { } warning)
+                {
+                    context.Out.WriteLine($"warning: {warning}");
+                }
+            }
 
             var running = status.Running ?? [];
             if (running.Count == 0)

@@ -221,6 +221,22 @@ internal sealed class FakeContainerRuntime : IContainerRuntime
 
     public Task<bool> PingAsync(CancellationToken cancellationToken) => Task.FromResult(Reachable);
 
+    /// <summary>Docker's live-restore as <c>/info</c> reports it; off by default, as on a stock Docker install.</summary>
+    public bool LiveRestore { get; set; }
+
+    /// <summary>How many times <c>/info</c> was read.</summary>
+    public int DaemonInfoReads => _daemonInfoReads;
+
+    private int _daemonInfoReads;
+
+    public Task<DaemonInfo> GetDaemonInfoAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _daemonInfoReads);
+        return Reachable
+            ? Task.FromResult(new DaemonInfo(LiveRestore))
+            : Task.FromException<DaemonInfo>(new ContainerRuntimeException("Docker Engine is not reachable at fake://docker"));
+    }
+
     private readonly ConcurrentDictionary<string, FakeOneOff> _oneOffs = new();
 
     /// <summary>How one-off containers (the release command) exit once started, 0 by default; null: they run until removed.</summary>

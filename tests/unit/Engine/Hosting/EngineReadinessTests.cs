@@ -25,7 +25,7 @@ public sealed class EngineReadinessTests : IAsyncLifetime
         var report = await _engine.Get<EngineReadiness>().CheckAsync(CancellationToken.None);
 
         Assert.True(report.Ready);
-        Assert.Equal(["config", "sqlite", "docker", "reconciled"], report.Checks.Keys);
+        Assert.Equal(["config", "sqlite", "docker", "reconciled", "live_restore"], report.Checks.Keys);
         Assert.Contains("2 applications in force", report.Checks["config"].Detail);
         Assert.Contains("is writable", report.Checks["sqlite"].Detail);
     }
