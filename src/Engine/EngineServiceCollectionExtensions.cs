@@ -62,6 +62,7 @@ public static class EngineServiceCollectionExtensions
         services.AddSingleton<AuditLog>();
         services.AddSingleton<AuditReader>();
         services.AddSingleton<AuditChainVerifier>();
+        services.AddSingleton<Cutover.Engine.Backup.OnlineBackup>();
         services.AddSingleton<AuditFeed>();
         services.AddSingleton<DeploymentFeed>();
 

@@ -35,6 +35,8 @@ public sealed class CliApp
             ConfigVerb.Create(runner),
             WatchVerb.Create(runner),
             HashPasswordVerb.Create(runner),
+            BackupVerbs.Backup(runner),
+            BackupVerbs.Restore(runner),
         };
         globals.AddTo(Root);
     }

@@ -16,6 +16,8 @@ public sealed class VerbContext(CliEnvironment environment, GlobalOptions global
 
     public TextReader In => environment.Input;
 
+    public Func<string, string?> Variable => environment.Variable;
+
     public bool Interactive => environment.Interactive;
 
     /// <summary><c>--json</c>: stdout carries the API's JSON only.</summary>

@@ -64,6 +64,7 @@ internal static class ApiComposition
         api.MapHostApi();
         api.MapAuditApi();
         api.MapNotificationsApi();
+        api.MapBackupApi();
         app.MapHub<EventsHub>("/hubs/events");
         // It describes every endpoint: with tokens configured, it needs one like them.
         app.MapOpenApi().RequireAuthorization();
