@@ -35,8 +35,10 @@ public sealed class CliApp
             ConfigVerb.Create(runner),
             WatchVerb.Create(runner),
             HashPasswordVerb.Create(runner),
+            VersionVerb.Create(runner),
         };
         globals.AddTo(Root);
+        VersionVerb.ReplaceVersionOption(Root, environment.Out);
     }
 
     public RootCommand Root { get; }
