@@ -11,6 +11,8 @@ bash scripts/setup-machine.sh busybox-static docker-registry apache2-utils socat
 results=$(mktemp -d)
 status=0
 dotnet build Console.sln -c Release -nologo -v quiet || exit 1
+# The e2e tests run the published single file (dist/cutover) too: build it from this tree, never test a stale one.
+bash scripts/publish.sh || exit 1
 for project in tests/unit tests/e2e; do
   name=$(basename "$project")
   dotnet test "$project" -c Release --no-build -nologo \

@@ -14,9 +14,10 @@ try
     var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     {
         Args = args,
-        // appsettings.json is copied next to the binary from the repository's appsettings/ folder.
+        // A build has appsettings.json beside the binary; the defaults are built in too (SettingsSources).
         ContentRootPath = AppContext.BaseDirectory,
     });
+    builder.Configuration.AddCutoverSettings(Environment.GetEnvironmentVariable);
     builder.AddCutover();
 
     var app = builder.Build();

@@ -37,8 +37,10 @@ public sealed class CliApp
             HashPasswordVerb.Create(runner),
             BackupVerbs.Backup(runner),
             BackupVerbs.Restore(runner),
+            VersionVerb.Create(runner),
         };
         globals.AddTo(Root);
+        VersionVerb.ReplaceVersionOption(Root, environment.Out);
     }
 
     public RootCommand Root { get; }

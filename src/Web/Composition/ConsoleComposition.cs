@@ -30,7 +30,7 @@ internal static class ConsoleComposition
 
     public static WebApplication MapCutoverConsole(this WebApplication app)
     {
-        app.MapStaticAssets();
+        app.MapCutoverStaticAssets();
         app.MapConsoleLogin();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization(ConsoleLogin.PolicyName);
         return app;

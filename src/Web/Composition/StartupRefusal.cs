@@ -81,6 +81,8 @@ internal sealed partial record StartupRefusal(int ExitCode, IReadOnlyList<string
                 return [locked.Message];
             case AdminExposedException exposed:
                 return exposed.Problems;
+            case SettingsFileException settings:
+                return [settings.Message];
         }
 
         if (BindFailure().Match(problem.Message) is { Success: true } bind)
