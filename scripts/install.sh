@@ -23,8 +23,6 @@ data=/var/lib/cutover
 cache=/var/cache/cutover
 sysctl_file=/etc/sysctl.d/90-cutover.conf
 user=cutover
-# Files a build from before the single-file publish keeps beside the binary; installed beside it when present.
-companions=(wwwroot cutover.staticwebassets.endpoints.json appsettings.json)
 
 say() { printf 'install.sh: %s\n' "$*"; }
 fail() { printf 'install.sh: error: %s\n' "$*" >&2; exit 1; }
@@ -71,7 +69,6 @@ if $uninstall; then
   if $purge; then rm -rf "$unit.d"; fi
   systemctl daemon-reload
   rm -f "$bin" "$sysctl_file"
-  for name in "${companions[@]}"; do rm -rf "/usr/local/bin/${name:?}"; done
   say "removed $bin, $unit and $sysctl_file"
   if $purge; then
     rm -rf "$etc" "$data" "$cache"
@@ -165,15 +162,6 @@ fi
 install -d -m 0755 "$(dirname "$bin")"
 install -m 0755 "$binary" "$bin.new"
 mv -f "$bin.new" "$bin"
-source_dir=$(dirname "$binary")
-for name in "${companions[@]}"; do
-  if [ -e "$source_dir/$name" ]; then
-    rm -rf "/usr/local/bin/$name.new"
-    cp -a "$source_dir/$name" "/usr/local/bin/$name.new"
-    rm -rf "/usr/local/bin/${name:?}"
-    mv "/usr/local/bin/$name.new" "/usr/local/bin/$name"
-  fi
-done
 
 install -m 0644 "$unit_source" "$unit.new"
 mv -f "$unit.new" "$unit"
