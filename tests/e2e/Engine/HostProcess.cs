@@ -156,6 +156,30 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until /readyz answers 200: the engine has reconciled with Docker. Until then the API refuses changes
+    /// with 503 and Retry-After, as a client that restarts a host must expect.
+    /// </summary>
+    public async Task WaitUntilReadyAsync()
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            using var response = await Api.GetAsync("readyz");
+            if (response.IsSuccessStatusCode)
+            {
+                return;
+            }
+
+            if (deadline.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new TimeoutException($"the host was not ready within 60 s: {await response.Content.ReadAsStringAsync()}{Environment.NewLine}{Output}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>kill -9: no shutdown code runs.</summary>
     public async Task KillAsync()
     {

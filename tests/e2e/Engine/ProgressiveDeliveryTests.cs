@@ -233,6 +233,7 @@ public sealed class ProgressiveDeliveryTests
         Assert.StartsWith("demo v2", await AnswerAsync(PreviewUrl(preview)));
         host.AssertStatus("paused", await host.GetJsonAsync($"api/deployments/{id}"));
 
+        await host.WaitUntilReadyAsync();
         Assert.Equal(HttpStatusCode.Accepted, await PostAsync(host, $"api/deployments/{id}/promote"));
         var deployment = await host.WaitForDeploymentAsync(id);
 
