@@ -92,6 +92,8 @@ public sealed partial class EngineService(
 
         await ReconcileWhenDockerAnswersAsync(stoppingToken);
         readiness.MarkReconciled();
+        // After readiness, not before: one more Docker call must not hold changes back, nor fail a reconciliation.
+        await liveRestore.RefreshAsync(stoppingToken);
 
         await foreach (var next in config.ReadChangesAsync(stoppingToken))
         {
@@ -134,7 +136,6 @@ public sealed partial class EngineService(
                 {
                     await recovery.ReconcileAsync(stoppingToken);
                     Log.Reconciled(logger);
-                    await liveRestore.RefreshAsync(stoppingToken);
                     return;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
