@@ -96,7 +96,7 @@ public sealed class ConsoleTests(Browser browser) : IClassFixture<Browser>
     [Fact]
     public async Task BadImage_ShowsTheFailureAndTheRollback_ThenTheAuditListsTheActions_AndExportsThemAsCsv()
     {
-        var app = AppsYaml.Fresh("e2e-ui-bad", DemoImages.V1) with { Health = "{ path: /health, interval: 250ms, timeout: 1s, healthy_after: 2, deadline: 3s }" };
+        var app = AppsYaml.Fresh("e2e-ui-bad", DemoImages.V1) with { Health = "{ path: /health, interval: 250ms, timeout: 1s, healthy_after: 2, deadline: 10s }" };
         await using var host = await HostProcess.StartAsync(app.ToString());
         await host.WaitForAppDeploymentAsync(app.App);
         var page = await browser.OpenAsync($"http://127.0.0.1:{host.AdminPort}/apps/{app.App}");
