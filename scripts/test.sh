@@ -27,7 +27,7 @@ run_tests unit tests/unit 2>&1 | tee "$results/unit.log" || status=1
 # The e2e tests run as two processes at once, each with its own loopback port range: most of their time is spent
 # waiting (health checks, drains, idle timeouts, a takeover's load), so the run takes about half as long. The second
 # holds long waits that hardly use the CPU; the first keeps the browser tests and the timing of most deployments.
-second=(Proxy.IdleTimeoutTests Backup. Install. S3dock. Takeover. Engine.HealingTests Engine.NotificationTests Api.AccessTests)
+second=(Proxy.IdleTimeoutTests Backup. Install. S3dock. Takeover. Engine.HealingTests Engine.NotificationTests Api.AccessTests Engine.ProgressiveDeliveryTests)
 in_second=$(printf 'FullyQualifiedName~Cutover.Tests.E2E.%s|' "${second[@]}")
 not_in_second=$(printf 'FullyQualifiedName!~Cutover.Tests.E2E.%s&' "${second[@]}")
 # Both build the demo images first: publish the demo app here once, so that they never publish it into one folder at once.
