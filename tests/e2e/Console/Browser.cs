@@ -14,6 +14,9 @@ public sealed class Browser : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // Playwright's 5 s for an expectation is less than a cold console's first render takes while the other e2e
+        // process loads the machine (a dashboard card was still missing after 5 s once); actions already wait 30 s.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Chromium = await _playwright.Chromium.LaunchAsync(new()
         {
