@@ -11,7 +11,7 @@
 #   HOST_ENV="DOTNET_gcServer=1" bash bench/scale.sh   # try a runtime setting (space-separated VAR=value)
 #   IDLE_ONLY=1 COUNTS=50 bash bench/scale.sh         # idle figures only (no deployments, load or dashboard)
 #   SNAPSHOT=cmd: run "cmd PID APPS WORKDIR" on the idle host after each count's figures (e.g. a dotnet-gcdump)
-# Knobs: COUNTS, IDLE_SECONDS (10), LOAD_SECONDS (10), LOAD_APPS (3), DEPLOY_BOUND (300 s), SERVE_BOUND (240 s),
+# Knobs: COUNTS, IDLE_SECONDS (10), SETTLE_SECONDS (60), LOAD_SECONDS (10), LOAD_APPS (3), DEPLOY_BOUND (300 s), SERVE_BOUND (240 s),
 #        CUTOVER (a binary or a cutover.dll; default dist/cutover when present, else the Release build's
 #        cutover.dll), HOST_ENV.
 # Ports (loopback only): apps 19000+i, blue slots 19100+i, green slots 19200+i, admin 19290.
@@ -24,6 +24,7 @@ counts="${COUNTS:-0 10 50}"
 idle_seconds="${IDLE_SECONDS:-10}"
 load_seconds="${LOAD_SECONDS:-10}"
 load_apps="${LOAD_APPS:-3}"
+settle_seconds="${SETTLE_SECONDS:-60}"
 deploy_bound="${DEPLOY_BOUND:-300}"
 serve_bound="${SERVE_BOUND:-240}"
 admin_port=19290
@@ -100,6 +101,7 @@ build_image "$image_v2" v2
 
 # --- the host binary
 if [ -n "${CUTOVER:-}" ]; then
+  CUTOVER=$(realpath "$CUTOVER")  # the host runs in its work directory
   case "$CUTOVER" in *.dll) host_cmd=(dotnet "$CUTOVER") ;; *) host_cmd=("$CUTOVER") ;; esac
 elif [ -x dist/cutover ]; then host_cmd=("$repo/dist/cutover")
 else
@@ -137,6 +139,8 @@ cpu_over() {
   before=$(proc_cpu); sleep "$seconds"; after=$(proc_cpu)
   awk -v a="$after" -v b="$before" -v t="$ticks" -v s="$seconds" 'BEGIN {printf "%.1f", (a - b) / t / s * 100}'
 }
+# where the RSS goes (bench/scale/smaps.sh), as an indented block under the figures
+breakdown() { say ""; bash "$repo/bench/scale/smaps.sh" "$host_pid" | sed 's/^/    /' | tee -a "$results"; say ""; }
 now() { date +%s.%N; }
 elapsed() { awk -v a="$(now)" -v b="$1" 'BEGIN {printf "%.1f", a - b}'; }
 
@@ -198,6 +202,7 @@ for n in $counts; do
   sleep 15
   cpu=$(cpu_over "$idle_seconds")
   say "| $n | $serving | $(proc_rss_mb) | $(proc_threads) | $(proc_fds) | $(proc_sockets) | $cpu |"
+  breakdown
   [ -z "${SNAPSHOT:-}" ] || "$SNAPSHOT" "$host_pid" "$n" "$work" || true
   last=$n
   [ "$n" = "$(echo "$counts" | tr ' ' '\n' | sort -n | tail -1)" ] && [ "$n" -gt 0 ] && break
@@ -255,6 +260,12 @@ PY
 # --- idle again, then under load
 sleep 10
 say "after the deployments, idle: RSS $(proc_rss_mb) MB, $(proc_threads) threads, $(proc_fds) fds, $(proc_sockets) sockets, CPU $(cpu_over "$idle_seconds")% of a core"
+breakdown
+# The GC hands back the deployments' garbage regions over time, and SQLite's pooled connections close after a few
+# idle minutes: the figure a while later is the host's steady state with these apps.
+sleep "$settle_seconds"
+say "$settle_seconds s later, idle: RSS $(proc_rss_mb) MB, $(proc_threads) threads"
+breakdown
 log "load: wrk on $load_apps apps for $load_seconds s"
 pids=()
 for i in $(seq 1 "$load_apps"); do

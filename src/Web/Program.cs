@@ -1,11 +1,14 @@
 using Cutover.Web.Cli;
 using Cutover.Web.Composition;
+using Cutover.Web.Memory;
 
 // "cutover <verb> ..." is the operator's CLI; no arguments, or host-style ones (--urls, --Cutover:...), start the host.
 if (CliApp.Handles(args))
 {
     return await CliApp.RunAsync(args);
 }
+
+MallocArenas.ApplyLimit(Environment.GetEnvironmentVariable);
 
 // Taken before RunAsync, which disposes the host (and its services) when start fails.
 IHostApplicationLifetime? lifetime = null;
