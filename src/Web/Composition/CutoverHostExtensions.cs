@@ -4,6 +4,7 @@ using Cutover.Engine.Traffic;
 using Cutover.Proxy.Listeners;
 using Cutover.Web.Access;
 using Cutover.Web.Api;
+using Cutover.Web.Memory;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 
 namespace Cutover.Web.Composition;
@@ -24,6 +25,7 @@ public static class CutoverHostExtensions
         builder.Services.AddCutoverProxy();
         builder.Services.AddHostedService<GracefulStop>();
         builder.Services.AddHostedService<TakeoverSequence>();
+        builder.Services.AddHostedService<MemoryAfterDeployments>();
         builder.AddSystemdReadiness();
         // Each app's drain timeouts bound the stop (GracefulStop); this only keeps the host from cutting it shorter.
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromMinutes(15));

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Cutover.Web.Memory;
 
-/// <summary>Caps the C library's malloc arenas for the host process, unless the operator chose a number.</summary>
+/// <summary>Caps the C library's malloc arenas for the host process, unless the operator chose a number, and trims them.</summary>
 /// <remarks>
 /// glibc gives a thread that finds its arena busy a new one, up to eight per core, and seldom hands their pages back.
 /// The host's native allocations (the JIT, SQLite, the runtime's type data) are few, so extra arenas buy nothing
@@ -38,7 +38,28 @@ internal static partial class MallocArenas
         }
     }
 
+    /// <summary>Returns the free pages of every arena to the system (glibc's malloc_trim); false when not on glibc or nothing was returned.</summary>
+    public static bool Trim()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        try
+        {
+            return MallocTrim(0) == 1;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
     // glibc's soname: "libc" alone would find libc.so, which on Debian is a linker script (and only with libc6-dev).
     [DllImport("libc.so.6", EntryPoint = "mallopt", ExactSpelling = true)]
     private static extern int Mallopt(int parameter, int value);
+
+    [DllImport("libc.so.6", EntryPoint = "malloc_trim", ExactSpelling = true)]
+    private static extern int MallocTrim(nuint pad);
 }
