@@ -141,6 +141,14 @@ cpu_over() {
 }
 # where the RSS goes (bench/scale/smaps.sh), as an indented block under the figures
 breakdown() { say ""; bash "$repo/bench/scale/smaps.sh" "$host_pid" | sed 's/^/    /' | tee -a "$results"; say ""; }
+# The host hands back what a burst of deployments left 30 s after the last deployment change (MemoryAfterDeployments),
+# and SQLite's pooled connections close after a few idle minutes: the figure a while later is the steady state.
+settled() {
+  [ "$settle_seconds" -gt 0 ] || return 0
+  sleep "$settle_seconds"
+  say "$settle_seconds s later, idle: RSS $(proc_rss_mb) MB, $(proc_threads) threads"
+  breakdown
+}
 now() { date +%s.%N; }
 elapsed() { awk -v a="$(now)" -v b="$1" 'BEGIN {printf "%.1f", a - b}'; }
 
@@ -203,6 +211,7 @@ for n in $counts; do
   cpu=$(cpu_over "$idle_seconds")
   say "| $n | $serving | $(proc_rss_mb) | $(proc_threads) | $(proc_fds) | $(proc_sockets) | $cpu |"
   breakdown
+  settled
   [ -z "${SNAPSHOT:-}" ] || "$SNAPSHOT" "$host_pid" "$n" "$work" || true
   last=$n
   [ "$n" = "$(echo "$counts" | tr ' ' '\n' | sort -n | tail -1)" ] && [ "$n" -gt 0 ] && break
@@ -261,11 +270,7 @@ PY
 sleep 10
 say "after the deployments, idle: RSS $(proc_rss_mb) MB, $(proc_threads) threads, $(proc_fds) fds, $(proc_sockets) sockets, CPU $(cpu_over "$idle_seconds")% of a core"
 breakdown
-# The GC hands back the deployments' garbage regions over time, and SQLite's pooled connections close after a few
-# idle minutes: the figure a while later is the host's steady state with these apps.
-sleep "$settle_seconds"
-say "$settle_seconds s later, idle: RSS $(proc_rss_mb) MB, $(proc_threads) threads"
-breakdown
+settled
 log "load: wrk on $load_apps apps for $load_seconds s"
 pids=()
 for i in $(seq 1 "$load_apps"); do

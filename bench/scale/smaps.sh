@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Where a process's RSS goes, from /proc/PID/smaps: the GC heap, malloc's arenas, thread stacks, other anonymous
-# memory, the JIT's double-mapped code (/memfd:doublemapper) and each mapped file. Usage: bash bench/scale/smaps.sh PID
+# memory, the runtime's executable-memory file (/memfd:doublemapper: JIT code, stubs and the data beside them) and each
+# mapped file. Usage: bash bench/scale/smaps.sh PID
 #
 # Anonymous mappings carry no name, so they are told apart by shape:
 # - the GC reserves its whole range at once (twice the machine's memory, or a few times a hard limit) and commits
 #   pages inside it, each commit splitting the mapping: adjacent anonymous mappings spanning more than 1 GB;
-# - glibc's per-thread arenas are 64 MB-aligned heaps, used from their start;
+# - glibc's per-thread arenas are 64 MB-aligned heaps, used from their start, the rest of the 64 MB reserved;
 # - a thread's stack is a read-write mapping of 128 KB-8 MB right above its guard page (no access, at most 64 KB).
 set -euo pipefail
 pid=${1:?usage: smaps.sh PID}
@@ -31,12 +32,13 @@ END {
   for (i = 1; i <= n; i++) {
     size = end[i] - start[i]
     if (name[i] == "[stack]") k = "anonymous: thread stacks"
-    else if (name[i] ~ /doublemapper/) k = "JIT code and stubs (/memfd:doublemapper, counted once per mapping)"
+    else if (name[i] ~ /doublemapper/) k = "runtime: JIT code, stubs and type data (/memfd:doublemapper)"
     else if (name[i] == "[heap]") k = "anonymous: malloc (main heap and per-thread arenas)"
     else if (name[i] ~ /^\[/) k = "other: " name[i]
     else if (name[i] != "") k = "file: " name[i]
+    else if (start[i] % (64 * mb) == 0 && perm[i] == "rw-p" && i < n && perm[i + 1] == "---p" && start[i + 1] == end[i] \
+             && end[i + 1] == start[i] + 64 * mb) k = "anonymous: malloc (main heap and per-thread arenas)"
     else if (span[run[i]] > 1024 * mb) k = "anonymous: GC heap and its bookkeeping"
-    else if (start[i] % (64 * mb) == 0 && perm[i] == "rw-p") k = "anonymous: malloc (main heap and per-thread arenas)"
     else if (i > 1 && perm[i - 1] == "---p" && start[i] == end[i - 1] && end[i - 1] - start[i - 1] <= 65536 \
              && perm[i] == "rw-p" && size >= 128 * 1024 && size <= 8 * mb + 65536) { k = "anonymous: thread stacks"; stacks++ }
     else k = "anonymous: other (runtime data, native allocations)"

@@ -6,12 +6,12 @@ namespace Cutover.Web.Memory;
 /// <remarks>
 /// glibc gives a thread that finds its arena busy a new one, up to eight per core, and seldom hands their pages back.
 /// The host's native allocations (the JIT, SQLite, the runtime's type data) are few, so extra arenas buy nothing
-/// but resident memory: with 50 apps, 34 MB of malloc heap after 50 parallel deployments, 15 MB with two arenas
-/// (bench/scale.sh, docs/performance.md). Setting MALLOC_ARENA_MAX in the environment works too, but only for
-/// whoever remembers to; this applies it from inside. It must run before glibc fixes its limit, which it does the
-/// first time a ninth arena is considered, so at the top of Main, before the host starts its threads.
+/// but resident memory: with 50 apps, 34 MB of malloc heap after 50 parallel deployments; 20 MB with this cap,
+/// 15 MB with MALLOC_ARENA_MAX=2 set before the process starts, as the systemd unit does (bench/scale.sh,
+/// docs/performance.md). This is for whoever starts the binary by hand. It must run before glibc fixes its limit,
+/// which it does the first time a ninth arena is considered, so at the top of Main, before the host starts its threads.
 /// </remarks>
-internal static partial class MallocArenas
+internal static class MallocArenas
 {
     /// <summary>Two: the main arena and one more, as the usual advice for managed runtimes on glibc has it.</summary>
     public const int Limit = 2;
