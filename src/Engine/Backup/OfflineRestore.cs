@@ -17,8 +17,6 @@ public sealed class OfflineRestore(TimeProvider time)
     /// <summary>Never a real host's admin URL: a host that finds the lock held while a restore runs names it so.</summary>
     public const string Holder = "none: cutover restore is running";
 
-    private static readonly string[] Companions = ["", "-wal", "-shm", "-journal"];
-
     /// <exception cref="BackupException">A host holds the database, the backup is unusable, or no room.</exception>
     public async Task<RestoreOutcome> RestoreAsync(string backup, string database, CancellationToken cancellationToken)
     {
@@ -73,7 +71,7 @@ public sealed class OfflineRestore(TimeProvider time)
         }
         finally
         {
-            foreach (var suffix in Companions)
+            foreach (var suffix in DatabaseFiles.Suffixes)
             {
                 File.Delete(staged + suffix);
             }
@@ -92,7 +90,7 @@ public sealed class OfflineRestore(TimeProvider time)
     private static List<string> MoveAside(string database, string keptAs)
     {
         var kept = new List<string>();
-        foreach (var suffix in Companions.Where(s => File.Exists(database + s)))
+        foreach (var suffix in DatabaseFiles.Suffixes.Where(s => File.Exists(database + s)))
         {
             File.Move(database + suffix, keptAs + suffix);
             kept.Add(keptAs + suffix);

@@ -101,11 +101,11 @@ public sealed partial class OnlineBackup(IOptions<EngineOptions> options, AuditL
 
     private static void Delete(string path)
     {
-        foreach (var file in new[] { path, path + "-journal", path + "-wal", path + "-shm" })
+        foreach (var suffix in DatabaseFiles.Suffixes)
         {
             try
             {
-                File.Delete(file);
+                File.Delete(path + suffix);
             }
             catch (IOException)
             {

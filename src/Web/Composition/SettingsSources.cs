@@ -64,7 +64,7 @@ public static class SettingsSources
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
         {
             configuration.Sources.Remove(source);
-            throw new SettingsFileException($"{FileVariable}={file}: {Innermost(ex).Message}");
+            throw new SettingsFileException($"{FileVariable}={file}: {ex.GetBaseException().Message}");
         }
 
         return configuration;
@@ -77,16 +77,6 @@ public static class SettingsSources
         // Read once into memory: a JSON stream source cannot be loaded again when later sources are added.
         var defaults = new ConfigurationBuilder().AddJsonStream(stream).Build();
         return new MemoryConfigurationSource { InitialData = defaults.AsEnumerable().Where(pair => pair.Value is not null).ToList() };
-    }
-
-    private static Exception Innermost(Exception exception)
-    {
-        while (exception.InnerException is { } inner)
-        {
-            exception = inner;
-        }
-
-        return exception;
     }
 }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Cutover.Web.Cli;
 using Cutover.Web.Cli.Offline;
+using Cutover.Web.Composition;
 
 namespace Cutover.Tests.Unit.Cli;
 
@@ -68,7 +69,7 @@ public sealed class BackupVerbTests : IDisposable
         await File.WriteAllTextAsync(builtIn, """{ "Cutover": { "Database": "data/cutover.db" } }""");
         var settings = Path.Combine(_folder, "etc.json");
         await File.WriteAllTextAsync(settings, """{ "Cutover": { "Database": "/var/lib/cutover/cutover.db" } }""");
-        var variables = new Dictionary<string, string> { [OfflineSettings.SettingsVariable] = settings };
+        var variables = new Dictionary<string, string> { [SettingsSources.FileVariable] = settings };
 
         Assert.Equal(Path.GetFullPath("data/cutover.db"), OfflineSettings.Database(null, [], _ => null, _folder));
         Assert.Equal("/var/lib/cutover/cutover.db", OfflineSettings.Database(null, [], variables.GetValueOrDefault, _folder));
@@ -83,7 +84,7 @@ public sealed class BackupVerbTests : IDisposable
     {
         var missing = Path.Combine(_folder, "nope.json");
 
-        var refused = Assert.Throws<UsageException>(() => OfflineSettings.Database(null, [], name => name == OfflineSettings.SettingsVariable ? missing : null, _folder));
+        var refused = Assert.Throws<UsageException>(() => OfflineSettings.Database(null, [], name => name == SettingsSources.FileVariable ? missing : null, _folder));
 
         Assert.Equal($"CUTOVER_SETTINGS names {missing}, which does not exist; fix the variable or pass --database PATH", refused.Message);
     }

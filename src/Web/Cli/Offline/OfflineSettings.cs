@@ -1,4 +1,5 @@
 using Cutover.Engine;
+using Cutover.Web.Composition;
 
 namespace Cutover.Web.Cli.Offline;
 
@@ -9,8 +10,6 @@ namespace Cutover.Web.Cli.Offline;
 /// </summary>
 public static class OfflineSettings
 {
-    public const string SettingsVariable = "CUTOVER_SETTINGS";
-
     private static readonly string Key = $"{EngineOptions.SectionName}:{nameof(EngineOptions.Database)}";
 
     /// <param name="hostArguments">Host-style arguments (<c>--Cutover:Database=PATH</c>); anything else is a usage error.</param>
@@ -30,11 +29,11 @@ public static class OfflineSettings
 
         var configuration = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(contentRoot, "appsettings.json"), optional: true);
-        if (variable(SettingsVariable) is { Length: > 0 } settings)
+        if (variable(SettingsSources.FileVariable) is { Length: > 0 } settings)
         {
             if (!File.Exists(settings))
             {
-                throw new UsageException($"{SettingsVariable} names {settings}, which does not exist; fix the variable or pass --database PATH");
+                throw new UsageException($"{SettingsSources.FileVariable} names {settings}, which does not exist; fix the variable or pass --database PATH");
             }
 
             configuration.AddJsonFile(Path.GetFullPath(settings), optional: false);

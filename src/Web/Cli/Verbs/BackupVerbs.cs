@@ -4,6 +4,7 @@ using System.Text.Json;
 using Cutover.Engine.Backup;
 using Cutover.Web.Cli.Offline;
 using Cutover.Web.Cli.Output;
+using Cutover.Web.Composition;
 
 namespace Cutover.Web.Cli.Verbs;
 
@@ -69,7 +70,7 @@ public static class BackupVerbs
         file.AcceptLegalFilePathsOnly();
         var database = new Option<string?>("--database")
         {
-            Description = $"The database to replace (default: Cutover:Database from the host's settings: appsettings.json, ${OfflineSettings.SettingsVariable}, Cutover__Database, --Cutover:Database=PATH)",
+            Description = $"The database to replace (default: Cutover:Database from the host's settings: appsettings.json, ${SettingsSources.FileVariable}, Cutover__Database, --Cutover:Database=PATH)",
             HelpName = "PATH",
         };
         var command = new Command("restore", "With no host running: check FILE, keep the current database aside and put FILE in its place") { file, database };
