@@ -62,7 +62,7 @@ public sealed class ConsoleTests(Browser browser) : IClassFixture<Browser>
     [Fact]
     public async Task Redeploy_ShowsTheStepsAndTheDrainLive_AndEndsCompleted_WithoutAReload()
     {
-        var app = AppsYaml.Fresh("e2e-ui-redeploy", DemoImages.V1) with { Drain = "{ timeout: 10s, websocket_timeout: 2s }" };
+        var app = AppsYaml.Fresh("e2e-ui-redeploy", DemoImages.V1) with { Drain = "{ timeout: 40s, websocket_timeout: 2s }" };
         await using var host = await HostProcess.StartAsync(app.ToString());
         await host.WaitForAppDeploymentAsync(app.App);
         var page = await browser.OpenAsync($"http://127.0.0.1:{host.AdminPort}/apps/{app.App}");
@@ -74,8 +74,9 @@ public sealed class ConsoleTests(Browser browser) : IClassFixture<Browser>
         await client.GetAsync(new Uri(app.Url, "?followed=blue"));
         await Assertions.Expect(page.Locator("[data-test=logs]")).ToContainTextAsync("GET /?followed=blue 200");
 
-        // A slow request on blue keeps the drain busy long enough to watch it.
-        var slow = client.GetStringAsync(new Uri(app.Url, "slow?ms=6000"));
+        // A slow request on blue keeps the drain busy long enough to watch it. It must outlast the new slot's start and
+        // health checks: 6 s did not on a loaded CI machine (the drain found it already done: "0 requests left").
+        var slow = client.GetStringAsync(new Uri(app.Url, "slow?ms=20000"));
         await page.Locator("[data-test=redeploy]").ClickAsync();
         await ConfirmAsync(page, "Redeploy");
 
